@@ -1,0 +1,101 @@
+"""Fast conversion of committed history rows into a long-format Arrow table.
+
+One output row per (step, key): numbers and bools go to ``num``, str to ``text``,
+anything else (dicts with ``_type``, lists) to ``json`` as ``json.dumps(default=str)``.
+The common case (every value an int/float) takes a fast path that lets Arrow convert
+the whole value list at once.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import chain
+from typing import Any, Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from .records import HistoryRow
+
+SCHEMA = pa.schema(
+    [
+        ("step", pa.int64()),
+        ("ts", pa.float64()),
+        ("key", pa.string()),
+        ("num", pa.float64()),
+        ("text", pa.string()),
+        ("json", pa.string()),
+    ]
+)
+
+
+def _dumps(value: Any) -> str:
+    try:
+        return json.dumps(value, default=str, allow_nan=True)
+    except (ValueError, TypeError, RecursionError):  # circular or odd keys: keep the repr
+        return json.dumps(repr(value))
+
+
+def _classify(values: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:
+    """Split values into the num / text / json columns (slow path, one pass)."""
+    nums: list[Any] = []
+    texts: list[Any] = []
+    jsons: list[Any] = []
+    for v in values:
+        t = type(v)
+        if t is float or t is bool or (t is int and -(2**1023) < v < 2**1023):
+            nums.append(float(v))
+            texts.append(None)
+            jsons.append(None)
+        elif t is str:
+            nums.append(None)
+            texts.append(v)
+            jsons.append(None)
+        elif v is None:
+            nums.append(None)
+            texts.append(None)
+            jsons.append(None)
+        else:
+            num = None
+            try:  # numpy scalars and other number-likes
+                if isinstance(v, (np.integer, np.floating, np.bool_)):
+                    num = float(v)
+            except Exception:  # pragma: no cover
+                num = None
+            nums.append(num)
+            texts.append(None)
+            jsons.append(None if num is not None else _dumps(v))
+    return nums, texts, jsons
+
+
+def rows_to_arrow(rows: Sequence[HistoryRow]) -> pa.Table:
+    """Long-format table (step, ts, key, num, text, json) for a batch of history rows."""
+    if not rows:
+        return SCHEMA.empty_table()
+    counts = np.fromiter((len(r[2]) for r in rows), dtype=np.int64, count=len(rows))
+    steps = np.repeat(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)), counts)
+    tss = np.repeat(np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows)), counts)
+    keys = list(chain.from_iterable(r[2] for r in rows))
+    values = list(chain.from_iterable(r[2].values() for r in rows))
+    n = len(values)
+    nulls = pa.nulls(n, pa.string())
+    try:
+        # fast path: all numbers/bools/None (a str, dict or list makes Arrow raise)
+        num = pa.array(values, type=pa.float64(), from_pandas=False)
+        text = json_col = nulls
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+        nums, texts, jsons = _classify(values)
+        num = pa.array(nums, type=pa.float64())
+        text = pa.array(texts, type=pa.string())
+        json_col = pa.array(jsons, type=pa.string())
+    try:
+        key_col = pa.array(keys, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        key_col = pa.array([str(k) for k in keys], type=pa.string())
+    return pa.Table.from_arrays(
+        [pa.array(steps), pa.array(tss), key_col, num, text, json_col],
+        schema=SCHEMA,
+    )
+
+
+__all__ = ["rows_to_arrow", "SCHEMA"]

@@ -1,0 +1,153 @@
+"""Read runs, history and files out of a store, holding the shared lock only briefly.
+
+Every call first flushes this process's writers (read-your-writes), then takes the
+shared lock, copies the answer out (Arrow / Python objects) and releases it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Sequence
+
+import pandas as pd
+import pyarrow as pa
+
+from . import writer
+from .downsample import downsample_sql
+from .liveness import effective_state
+from .records import FileRecord, RunRecord
+from .runsql import from_row
+from .sqlutil import fetch_table, quote_ident
+from .store import Store
+
+_HISTORY_COLS = "step, ts, key, num, text, json"
+
+
+class StoreReader:
+    """Read API over a :class:`Store`; states are reported as derived (crashed runs)."""
+
+    def __init__(self, store: Store, lock_timeout: float = 10.0, flush_timeout: float = 5.0) -> None:
+        self.store = store
+        self.lock_timeout = lock_timeout
+        self.flush_timeout = flush_timeout
+
+    def _read(self):  # type: ignore[no-untyped-def]
+        writer.flush_all(timeout=self.flush_timeout)
+        return self.store.read(timeout=self.lock_timeout)
+
+    # -- runs ----------------------------------------------------------------------------
+    def runs(self, project: str | None = None, ids: Sequence[str] | None = None) -> list[RunRecord]:
+        """Runs, newest first (JSON columns decoded, ``tags`` a list, derived ``state``)."""
+        where, params = [], []
+        if project is not None:
+            where.append("project = ?")
+            params.append(project)
+        if ids is not None:
+            where.append("list_contains(?::VARCHAR[], id)")
+            params.append(list(ids))
+        sql = "SELECT * FROM runs"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY created_at DESC NULLS LAST, id"
+        with self._read() as con:
+            cur = con.execute(sql, params)
+            names = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+        out = [from_row(names, r) for r in rows]
+        for rec in out:
+            rec["state"] = effective_state(rec)
+        return out
+
+    def run(self, run_id: str) -> RunRecord | None:
+        """One run by id, or None."""
+        found = self.runs(ids=[run_id])
+        return found[0] if found else None
+
+    def projects(self) -> list[str]:
+        """Project names, sorted."""
+        with self._read() as con:
+            rows = con.execute(
+                "SELECT DISTINCT project FROM runs WHERE project IS NOT NULL ORDER BY project"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def files(self, run_id: str, kind: str | None = None) -> list[FileRecord]:
+        """Files recorded for a run (optionally of one kind), in creation order."""
+        sql = "SELECT run_id, path, sha256, size, kind, created_at FROM files WHERE run_id = ?"
+        params: list[Any] = [run_id]
+        if kind is not None:
+            sql += " AND kind = ?"
+            params.append(kind)
+        with self._read() as con:
+            rows = con.execute(sql + " ORDER BY created_at, path", params).fetchall()
+        keys = ("run_id", "path", "sha256", "size", "kind", "created_at")
+        return [dict(zip(keys, r)) for r in rows]  # type: ignore[misc]
+
+    # -- history -------------------------------------------------------------------------
+    def history(self, run_id: str, keys: Sequence[str] | None = None) -> pa.Table:
+        """Long history: step, ts, key, num, text, json, ordered by step then key."""
+        sql = f"SELECT {_HISTORY_COLS} FROM history WHERE run_id = $run"
+        params: dict[str, Any] = {"run": run_id}
+        if keys is not None:
+            sql += " AND list_contains($keys::VARCHAR[], key)"
+            params["keys"] = list(keys)
+        with self._read() as con:
+            return fetch_table(con, sql + " ORDER BY step, key", params)
+
+    def history_wide(
+        self, run_id: str, keys: Sequence[str] | None = None, start_time: float | None = None
+    ) -> pd.DataFrame:
+        """One row per step: ``_step``, ``_timestamp``, ``_runtime`` and a column per key.
+
+        Pivoted in DuckDB. Numeric keys are float, text keys str, JSON keys decoded.
+        ``_runtime`` is ``ts - start_time`` (default: the run's ``created_at``).
+        """
+        params: dict[str, Any] = {"run": run_id}
+        key_filter = ""
+        if keys is not None:
+            key_filter = " AND list_contains($keys::VARCHAR[], key)"
+            params["keys"] = list(keys)
+        with self._read() as con:
+            kinds = con.execute(
+                "SELECT key, count(json) > 0, count(text) > 0 FROM history "
+                f"WHERE run_id = $run{key_filter} GROUP BY key ORDER BY key", params
+            ).fetchall()
+            if start_time is None:
+                row = con.execute("SELECT created_at FROM runs WHERE id = ?", [run_id]).fetchall()
+                start_time = row[0][0] if row and row[0][0] is not None else None
+            cols, json_keys = [], []
+            for i, (key, has_json, has_text) in enumerate(kinds):
+                params[f"k{i}"] = key
+                if has_json:
+                    expr = "coalesce(json::VARCHAR, to_json(text)::VARCHAR, to_json(num)::VARCHAR)"
+                    json_keys.append(key)
+                elif has_text:
+                    expr = "coalesce(text, CAST(num AS VARCHAR))"
+                else:
+                    expr = "num"
+                cols.append(f"arg_max({expr}, ts) FILTER (WHERE key = $k{i}) AS {quote_ident(key)}")
+            params["t0"] = start_time
+            select = ", ".join(["step AS _step", "max(ts) AS _timestamp",
+                                "max(ts) - CAST($t0 AS DOUBLE) AS _runtime", *cols])
+            table = fetch_table(
+                con, f"SELECT {select} FROM history WHERE run_id = $run{key_filter} "
+                "GROUP BY step ORDER BY step", params)
+        df = table.to_pandas()
+        if start_time is None:
+            df["_runtime"] = df["_timestamp"] - (df["_timestamp"].min() if len(df) else 0.0)
+        for key in json_keys:
+            df[key] = df[key].map(lambda v: json.loads(v) if isinstance(v, str) else v)
+        return df
+
+    def downsample(
+        self, run_ids: Sequence[str], keys: Sequence[str] | None = None,
+        width_px: int = 800, x: str = "step",
+    ) -> pa.Table:
+        """M4-downsampled numeric series: run_id, key, step, ts, num (see downsample.py)."""
+        with self._read() as con:
+            return downsample_sql(con, run_ids, keys, width_px=width_px, x=x)
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pa.Table:
+        """Run a read-only, parameterised query; the result is copied out as Arrow."""
+        with self._read() as con:
+            return fetch_table(con, sql, params)

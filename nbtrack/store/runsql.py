@@ -1,0 +1,71 @@
+"""SQL for one row of ``runs``: RunRecord <-> columns, insert/update by id in code."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .records import RunRecord
+from .schema import JSON_RUN_COLUMNS, RUN_COLUMNS
+
+#: RunRecord key -> column name, where they differ
+_KEY_TO_COL = {"group": "group_name"}
+_COL_TO_KEY = {v: k for k, v in _KEY_TO_COL.items()}
+_COLUMNS = {name for name, _ in RUN_COLUMNS}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, default=str)
+
+
+def to_columns(fields: RunRecord | dict[str, Any]) -> dict[str, Any]:
+    """Map RunRecord keys to ``runs`` columns and encode JSON columns; drop unknown keys."""
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        col = _KEY_TO_COL.get(key, key)
+        if col not in _COLUMNS:
+            continue
+        if col in JSON_RUN_COLUMNS and value is not None:
+            value = _dumps(value)
+        elif col == "tags" and value is not None:
+            value = [str(t) for t in value]
+        out[col] = value
+    return out
+
+
+def from_row(names: list[str], row: tuple[Any, ...]) -> RunRecord:
+    """Build a RunRecord from a ``runs`` row (JSON decoded, tags a list)."""
+    rec: dict[str, Any] = {}
+    for name, value in zip(names, row):
+        if name in JSON_RUN_COLUMNS:
+            value = json.loads(value) if value is not None else {}
+        elif name == "tags":
+            value = list(value) if value is not None else []
+        rec[_COL_TO_KEY.get(name, name)] = value
+    return rec  # type: ignore[return-value]
+
+
+def upsert_run(con: Any, run_id: str, fields: RunRecord | dict[str, Any]) -> None:
+    """Insert the run if absent, else update the given columns (``last_step`` only grows)."""
+    cols = to_columns(fields)
+    cols.pop("id", None)
+    exists = con.execute("SELECT count(*) FROM runs WHERE id = ?", [run_id]).fetchall()[0][0]
+    if not exists:
+        names = ["id", *cols]
+        marks = ", ".join("?" for _ in names)
+        con.execute(
+            f"INSERT INTO runs ({', '.join(names)}) VALUES ({marks})", [run_id, *cols.values()]
+        )
+        return
+    if not cols:
+        return
+    sets = []
+    params: list[Any] = []
+    for col, value in cols.items():
+        if col == "last_step" and value is not None:
+            sets.append("last_step = greatest(coalesce(last_step, ?), ?)")
+            params += [value, value]
+        else:
+            sets.append(f"{col} = ?")
+            params.append(value)
+    con.execute(f"UPDATE runs SET {', '.join(sets)} WHERE id = ?", [*params, run_id])

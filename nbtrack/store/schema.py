@@ -1,0 +1,106 @@
+"""Store schema: DDL, the ``meta`` table with the schema version, ordered migrations.
+
+A migration is a function that takes a connection and brings the schema from version
+``n - 1`` to ``n``; ``MIGRATIONS[n - 1]`` is the step to version ``n``. Later features
+(artifacts, artifact_versions, artifact_files, lineage, run deletion) append migrations;
+existing ones never change. No PRIMARY KEY/UNIQUE constraints: DuckDB checks them
+eagerly on UPDATE, so uniqueness (one ``runs`` row per id) is kept by the writer.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import duckdb
+
+from .errors import StoreVersionError
+
+#: columns of ``runs`` in table order, with their SQL types
+RUN_COLUMNS: list[tuple[str, str]] = [
+    ("id", "VARCHAR"),
+    ("project", "VARCHAR"),
+    ("name", "VARCHAR"),
+    ("notes", "VARCHAR"),
+    ("tags", "VARCHAR[]"),
+    ("group_name", "VARCHAR"),
+    ("job_type", "VARCHAR"),
+    ("state", "VARCHAR"),
+    ("exit_code", "INTEGER"),
+    ("created_at", "DOUBLE"),
+    ("finished_at", "DOUBLE"),
+    ("heartbeat_at", "DOUBLE"),
+    ("host", "VARCHAR"),
+    ("pid", "INTEGER"),
+    ("pid_started_at", "DOUBLE"),
+    ("config", "JSON"),
+    ("summary", "JSON"),
+    ("metrics", "JSON"),
+    ("environment", "JSON"),
+    ("last_step", "BIGINT"),
+]
+JSON_RUN_COLUMNS = ("config", "summary", "metrics", "environment")
+HISTORY_COLUMNS = ["run_id", "step", "ts", "key", "num", "text", "json"]
+
+
+def _v1(con: Any) -> None:
+    cols = ",\n  ".join(f"{n} {t}" for n, t in RUN_COLUMNS)
+    con.execute(f"CREATE TABLE IF NOT EXISTS runs (\n  {cols}\n)")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS history (run_id VARCHAR, step BIGINT, ts DOUBLE, "
+        "key VARCHAR, num DOUBLE, text VARCHAR, json JSON)"
+    )
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS files (run_id VARCHAR, path VARCHAR, sha256 VARCHAR, "
+        "size BIGINT, kind VARCHAR, created_at DOUBLE)"
+    )
+
+
+#: ordered migrations; the schema version is ``len(MIGRATIONS)``
+MIGRATIONS: list[Callable[[Any], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _create_meta(con: Any) -> None:
+    con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR)")
+
+
+def schema_version(con: Any) -> int:
+    """Schema version recorded in the store (0 for an empty database)."""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    except duckdb.CatalogException:  # no meta table yet
+        return 0
+    return int(row[0][0]) if row else 0
+
+
+def check_version(con: Any, supported: int = SCHEMA_VERSION) -> int:
+    """Return the store's schema version; raise StoreVersionError if it is newer."""
+    found = schema_version(con)
+    if found > supported:
+        raise StoreVersionError(found, supported)
+    return found
+
+
+def ensure_schema(con: Any, migrations: list[Callable[[Any], None]] | None = None) -> int:
+    """Create or migrate the schema on a read-write connection; return the version.
+
+    Raises :class:`StoreVersionError` for a store written by a newer nbtrack. Pending
+    migrations run in one transaction together with the version bump.
+    """
+    migrations = MIGRATIONS if migrations is None else migrations
+    target = len(migrations)
+    found = check_version(con, target)
+    if found == target:
+        return found
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _create_meta(con)
+        for version in range(found + 1, target + 1):
+            migrations[version - 1](con)
+        con.execute("DELETE FROM meta WHERE key = 'schema_version'")
+        con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(target)])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return target

@@ -1,0 +1,14 @@
+"""The `store` fixture: an empty store directory per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nbtrack.store.store import Store
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "store")
