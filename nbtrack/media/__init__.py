@@ -1,0 +1,64 @@
+"""Media values a run can log (``Image`` for now) and how they become stored refs.
+
+A logged value is either a single ``Image`` or a gallery: a non-empty list/tuple of
+``Image`` objects under one key. ``media_ref`` turns them into what a history row holds:
+
+- ``Image``  -> ``{"_type": "image-file", "sha256", "path", "format", "width", "height",
+  "size", "caption"?, ...}``
+- gallery    -> ``{"_type": "images/separated", "count": n, "items": [image ref, ...]}``
+
+(one dict, so every media value in a row is a dict with a ``"_type"`` key). The bytes to
+write into the blob store come from ``media_blobs`` as (sha256, bytes), deduplicated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nbtrack.media.image import Image
+from nbtrack.media.thumbs import thumbnail
+
+__all__ = ["GALLERY_TYPE", "Image", "is_media", "media_blobs", "media_ref", "thumbnail"]
+
+GALLERY_TYPE = "images/separated"
+
+
+def _is_gallery(value: Any) -> bool:
+    return (
+        isinstance(value, (list, tuple))
+        and len(value) > 0
+        and all(isinstance(v, Image) for v in value)
+    )
+
+
+def is_media(value: Any) -> bool:
+    """True for an ``Image`` or a non-empty list/tuple made only of ``Image`` objects."""
+    return isinstance(value, Image) or _is_gallery(value)
+
+
+def media_ref(value: Any) -> dict[str, Any] | None:
+    """The stored reference for a media value (see module doc); None if not media."""
+    if isinstance(value, Image):
+        return value.to_ref()
+    if _is_gallery(value):
+        items = [v.to_ref() for v in value]
+        return {"_type": GALLERY_TYPE, "count": len(items), "items": items}
+    return None
+
+
+def media_blobs(value: Any) -> list[tuple[str, bytes]]:
+    """(sha256, encoded bytes) for every file a media value needs stored, no duplicates."""
+    if isinstance(value, Image):
+        images = [value]
+    elif _is_gallery(value):
+        images = list(value)
+    else:
+        return []
+    seen: set[str] = set()
+    out: list[tuple[str, bytes]] = []
+    for img in images:
+        for sha, data in img.blobs():
+            if sha not in seen:
+                seen.add(sha)
+                out.append((sha, data))
+    return out
