@@ -1,0 +1,127 @@
+"""How much does tracking cost the training loop? nbtrack's log() against the limit.
+
+For 10k and 100k steps of a 4-scalar dict it measures, each in a fresh process:
+- log() per call: median and p99 with the writer thread running;
+- amortized cost per step with persistence: (loop time + time until all of it is on disk) / steps;
+- the limit: the same rows built into columns and inserted into DuckDB as one Arrow batch;
+- init and finish time; peak RSS above the interpreter's baseline;
+and finish time with 1M points (250k steps x 4) still pending in memory.
+
+Peers (wandb offline, trackio, mlflow) are measured side by side when PEERS_PYTHON names
+an interpreter that has them installed (bench/peers.py runs there).
+
+    .venv/bin/python bench/bench_log.py [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+CHILD = r"""
+import json, os, resource, sys, tempfile, time
+steps, mode = int(sys.argv[1]), sys.argv[2]
+store = tempfile.mkdtemp(prefix="nbtrack-bench-")
+base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+out = {}
+if mode == "limit":
+    import duckdb, pyarrow as pa
+    warm = duckdb.connect(os.path.join(store, "warm.duckdb"))  # pay one-time library set-up outside the timing,
+    warm.execute("create table t as select * from (select 1 as a)")  # as the nbtrack side does with a warm-up run
+    warm_batch = pa.table({"a": [1.0], "k": ["x"]}); warm.execute("create table u as select * from warm_batch"); warm.close()
+    t0 = time.perf_counter()
+    run_id, step, ts, key, num = [], [], [], [], []
+    for i in range(steps):
+        now = time.time()
+        for k, v in (("loss", 1.0 / (i + 1)), ("acc", i / steps), ("lr", 1e-3), ("grad_norm", 0.5)):
+            run_id.append("r"); step.append(i); ts.append(now); key.append(k); num.append(v)
+    batch = pa.table({"run_id": run_id, "step": step, "ts": ts, "key": key, "num": num})
+    con = duckdb.connect(os.path.join(store, "limit.duckdb"))
+    con.execute("create table history (run_id varchar, step bigint, ts double, key varchar, num double)")
+    con.execute("insert into history select * from batch")
+    con.close()
+    out["total_s"] = time.perf_counter() - t0
+else:
+    import nbtrack
+    from nbtrack.store.writer import flush_all
+    warm = nbtrack.init(project="warmup", dir=store, live=False); warm.finish(); flush_all(30)
+    t0 = time.perf_counter()
+    run = nbtrack.init(project="bench", dir=store, live=False)
+    out["init_ms"] = (time.perf_counter() - t0) * 1000
+    log = nbtrack.log
+    lat = []
+    clock = time.perf_counter_ns
+    t_loop = time.perf_counter()
+    for i in range(steps):
+        t = clock()
+        log({"loss": 1.0 / (i + 1), "acc": i / steps, "lr": 1e-3, "grad_norm": 0.5})
+        lat.append(clock() - t)
+    loop_s = time.perf_counter() - t_loop
+    if mode == "pending":
+        t = time.perf_counter(); run.finish(); out["finish_ms"] = (time.perf_counter() - t) * 1000
+        flush_all(120)
+    else:
+        flush_all(120)
+        out["on_disk_s"] = time.perf_counter() - t_loop
+        t = time.perf_counter(); run.finish(); out["finish_ms"] = (time.perf_counter() - t) * 1000
+        flush_all(30)
+    lat.sort()
+    out["median_us"] = lat[len(lat) // 2] / 1000
+    out["p99_us"] = lat[int(len(lat) * 0.99)] / 1000
+    out["loop_s"] = loop_s
+    rows = nbtrack.sql("select count(*) from history where run_id = ?", [run.id], dir=store).fetchall()[0][0]
+    out["rows_stored"] = rows
+out["peak_rss_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base_rss) / 1024
+print(json.dumps(out))
+"""
+
+
+def child(steps: int, mode: str, env: dict[str, str] | None = None) -> dict:
+    result = subprocess.run([sys.executable, "-c", CHILD, str(steps), mode], capture_output=True, text=True,
+                            env={**os.environ, **(env or {})})
+    if result.returncode != 0:
+        raise SystemExit(f"bench child ({steps} steps, {mode}) failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of {args.repeats} fresh processes\n")
+    print("| steps | log() median us | p99 us | amortized us/step (to disk) | limit us/step | ratio | init ms | finish ms | peak RSS MB | rows stored |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for steps in (10_000, 100_000):
+        ours = [child(steps, "nbtrack") for _ in range(args.repeats)]
+        limit = [child(steps, "limit") for _ in range(args.repeats)]
+        amortized = med([o["on_disk_s"] for o in ours]) / steps * 1e6
+        lim = med([o["total_s"] for o in limit]) / steps * 1e6
+        print(f"| {steps:,} | {med([o['median_us'] for o in ours]):.2f} | {med([o['p99_us'] for o in ours]):.1f} | "
+              f"{amortized:.2f} | {lim:.2f} | {amortized / lim:.2f}x | {med([o['init_ms'] for o in ours]):.1f} | "
+              f"{med([o['finish_ms'] for o in ours]):.1f} | {med([o['peak_rss_mb'] for o in ours]):.0f} | "
+              f"{ours[0]['rows_stored']:,} of {steps * 4:,} |")
+    pending = [child(250_000, "pending", {"NBTRACK_FLUSH_INTERVAL": "3600"}) for _ in range(args.repeats)]
+    print(f"\nfinish() with 1M points (250k steps x 4) pending: median {med([p['finish_ms'] for p in pending]):.1f} ms; "
+          f"all {pending[0]['rows_stored']:,} rows on disk afterwards; peak RSS {med([p['peak_rss_mb'] for p in pending]):.0f} MB")
+    peers_python = os.environ.get("PEERS_PYTHON")
+    if peers_python:
+        print("\npeers on this machine (same 4-scalar dict, same steps):")
+        subprocess.run([peers_python, str(HERE / "peers.py"), "--repeats", str(args.repeats)], check=False)
+    else:
+        print("\n(peers: set PEERS_PYTHON to an interpreter with wandb/trackio/mlflow to measure them side by side)")
+
+
+if __name__ == "__main__":
+    main()

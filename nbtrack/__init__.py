@@ -1,0 +1,68 @@
+"""nbtrack: experiment tracking inside the notebook.
+
+wandb's notebook API (`import nbtrack as wandb` runs wandb notebook code), every run in
+one DuckDB file on your disk, live learning curves drawn by a widget the kernel pushes
+to. No account, no server, no network.
+
+    import nbtrack
+    run = nbtrack.init(project="mnist", config={"lr": 1e-3})
+    for step in range(100):
+        nbtrack.log({"loss": 1 / (step + 1)})
+    nbtrack.finish()
+    nbtrack.runs("mnist")          # a pandas DataFrame, one row per run
+
+`import nbtrack` is cheap: the modules behind each name load on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .errors import Error, NoActiveRun, UsageError
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .api import Api, runs, sql
+    from .magic import load_ipython_extension
+    from .media import Image
+    from .tracked_run import Run
+    from .session import define_metric, finish, init, log, login, save, watch
+
+#: The active run (None before init and after finish); set by init() and finish().
+run: Any = None
+#: The active run's config and summary; before init, using them says to call init().
+config: Any = NoActiveRun("config")
+summary: Any = NoActiveRun("summary")
+
+_LAZY = {
+    "Api": "api",
+    "runs": "api",
+    "sql": "api",
+    "load_ipython_extension": "magic",
+    "Image": "media",
+    "Run": "tracked_run",
+    "init": "session",
+    "log": "session",
+    "finish": "session",
+    "define_metric": "session",
+    "save": "session",
+    "login": "session",
+    "watch": "session",
+}
+
+__all__ = ["Error", "UsageError", "config", "run", "summary", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nbtrack' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

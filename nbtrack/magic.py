@@ -1,0 +1,114 @@
+"""The `%nbtrack` line magic: `%load_ext nbtrack`, then `%nbtrack init --project p lr=1e-3`."""
+
+from __future__ import annotations
+
+import ast
+import shlex
+from typing import Any
+
+USAGE = """\
+Usage:
+  %nbtrack init [--project P] [--name N] [--notes TEXT] [--tags a,b] [--dir D] [key=value ...]
+                  start a run; key=value pairs become its config (values read as Python literals)
+  %nbtrack finish  finish the active run
+  %nbtrack status  show the active run
+  %nbtrack runs [PROJECT]  list the runs of a project (all projects without one)"""
+
+_INIT_OPTIONS = {"--project": "project", "--name": "name", "--notes": "notes", "--tags": "tags",
+                 "--dir": "dir", "--group": "group", "--job-type": "job_type", "--id": "id"}
+
+
+class MagicUsageError(ValueError):
+    """A `%nbtrack` line that cannot be understood; the message includes the usage."""
+
+
+def parse_value(text: str) -> Any:
+    """`1e-3` -> 0.001, `[1, 2]` -> list, `True` -> True, anything else stays a string."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def parse_init(args: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split `init` arguments into init() keywords and config."""
+    kwargs: dict[str, Any] = {}
+    config: dict[str, Any] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        option, eq, inline = arg.partition("=")
+        if option in _INIT_OPTIONS:
+            if eq:
+                value = inline
+            elif i + 1 < len(args):
+                i += 1
+                value = args[i]
+            else:
+                raise MagicUsageError(f"{option} needs a value.\n{USAGE}")
+            key = _INIT_OPTIONS[option]
+            kwargs[key] = [t for t in value.split(",") if t] if key == "tags" else value
+        elif arg.startswith("-"):
+            raise MagicUsageError(f"unknown option {arg!r}.\n{USAGE}")
+        elif eq and option:
+            config[option] = parse_value(inline)
+        else:
+            raise MagicUsageError(f"expected key=value, got {arg!r}.\n{USAGE}")
+        i += 1
+    return kwargs, config
+
+
+def nbtrack_magic(line: str) -> Any:
+    """Run one `%nbtrack ...` line; prints the usage for an empty or unknown command."""
+    from . import session
+
+    try:
+        words = shlex.split(line)
+    except ValueError as exc:
+        print(f"%nbtrack: {exc}\n{USAGE}")
+        return None
+    if not words or words[0] in ("help", "-h", "--help"):
+        print(USAGE)
+        return None
+    command, rest = words[0], words[1:]
+    try:
+        if command == "init":
+            kwargs, config = parse_init(rest)
+            return session.init(config=config, **kwargs)
+        if command == "finish":
+            run = session.active()
+            session.finish()
+            print(f"nbtrack: finished {run.name}" if run else "nbtrack: no active run")
+            return None
+        if command == "status":
+            run = session.active()
+            print(_status(run))
+            return None
+        if command == "runs":
+            from .api import runs
+
+            frame = runs(rest[0] if rest else None)
+            if frame.empty:
+                print("nbtrack: no runs yet")
+                return None
+            return frame
+    except MagicUsageError as exc:
+        print(f"%nbtrack: {exc}")
+        return None
+    print(f"%nbtrack: unknown command {command!r}.\n{USAGE}")
+    return None
+
+
+def _status(run: Any) -> str:
+    if run is None:
+        return "nbtrack: no active run (start one with %nbtrack init --project NAME)"
+    return (f"nbtrack: run {run.name} ({run.id}) in project {run.project!r}, {run.state}, "
+            f"step {run.step}, store {run.dir}\n  config: {run.config.as_dict()}")
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """`%load_ext nbtrack`: register the `%nbtrack` magic and the notebook hooks."""
+    from . import notebook_hooks
+
+    ipython.register_magic_function(nbtrack_magic, magic_kind="line", magic_name="nbtrack")
+    notebook_hooks.install()

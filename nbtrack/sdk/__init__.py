@@ -1,0 +1,1 @@
+"""wandb's `wandb.sdk` spellings, for code written against them."""

@@ -1,0 +1,114 @@
+"""What a run keeps of where it came from: the notebook or script, the cells executed,
+and the environment (python, platform, git, packages).
+
+At init the executed cells are read on the calling thread (IPython's history is not
+thread-safe and is quick to read); finding the notebook file (which may ask the Jupyter
+server over HTTP) and reading the environment run on a background thread so init
+returns at once. At finish the executed cells are stored again.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import warnings
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .tracked_run import Run
+
+HISTORY_NOTEBOOK = "code/_session_history.ipynb"
+GIT_DIFF = "code/git.diff"
+
+
+def _shell() -> Any:
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return None
+    try:
+        return ipython.get_ipython()
+    except Exception:  # pragma: no cover - IPython half-imported
+        return None
+
+
+def _store_history(run: Run, shell: Any) -> None:
+    # history_notebook_bytes builds the .ipynb without importing nbformat (seconds, cold)
+    from .capture.notebook import history_notebook_bytes
+
+    if run._writer is not None:
+        run._writer.add_file(HISTORY_NOTEBOOK, "code", data=history_notebook_bytes(shell))
+
+
+def capture_at_init(run: Run) -> threading.Thread | None:
+    """Store the executed cells now and start the background capture of the rest."""
+    if run._writer is None:
+        return None
+    shell = _shell()
+    early_source = None
+    if shell is not None:
+        _guard(_store_history, run, shell)
+        if "google.colab" in sys.modules:  # Colab's notebook request must run on the main thread
+            early_source = _guard(_find_notebook, shell)
+    thread = threading.Thread(
+        target=_guard, args=(_capture_in_background, run, shell, early_source), name="nbtrack-capture", daemon=True
+    )
+    thread.start()
+    _captures[:] = [t for t in _captures if t.is_alive()]
+    _captures.append(thread)
+    return thread
+
+
+_captures: list[threading.Thread] = []
+
+
+def wait_for_captures(timeout: float = 5.0) -> None:
+    """At exit: let background captures hand their files to the writers (bounded)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    for thread in list(_captures):
+        thread.join(max(0.0, deadline - time.monotonic()))
+    _captures[:] = [t for t in _captures if t.is_alive()]
+
+
+def _find_notebook(shell: Any) -> Any:
+    from .capture.notebook import find_notebook
+
+    return find_notebook(shell)
+
+
+def _capture_in_background(run: Run, shell: Any, source: Any) -> None:
+    from .capture.environment import environment
+    from .capture.notebook import find_notebook, script_source
+
+    writer = run._writer
+    env: dict[str, Any] = environment()
+    git = env.get("git") or {}
+    diff = git.pop("diff", None) if isinstance(git, dict) else None
+    if diff:
+        writer.add_file(GIT_DIFF, "code", data=diff.encode("utf-8"))
+    writer.update_run({"environment": env})  # now, in case finding the notebook is slow
+    if source is None:
+        source = find_notebook(shell) if shell is not None else script_source()
+    if source is not None and source.content:
+        writer.add_file(f"code/{source.name}", "code", data=source.content)
+        env["code"] = {"name": source.name, "path": source.path, "found_by": source.found_by}
+    else:
+        env["code"] = {"name": None, "path": None, "found_by": None}
+    writer.update_run({"environment": env})
+
+
+def capture_at_finish(run: Run) -> None:
+    """Store the cells executed by the end of the run (they may differ from the file)."""
+    shell = _shell()
+    if shell is not None:
+        _guard(_store_history, run, shell)
+
+
+def _guard(fn: Any, *args: Any) -> Any:
+    """Capturing code must never break the run: trouble becomes one warning."""
+    try:
+        return fn(*args)
+    except Exception as exc:  # noqa: BLE001 - best effort by design
+        warnings.warn(f"nbtrack could not capture the run's code or environment: {exc!r}", stacklevel=2)
+        return None

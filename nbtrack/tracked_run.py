@@ -1,0 +1,362 @@
+"""The Run: one training run's step/commit rules, config, summary and files.
+
+`log()` is the hot path: it flattens the payload, merges it into the pending step and,
+on commit, appends one `HistoryRow` to the store writer's list (and to the live panel's
+list when one is shown). It never touches the disk and never raises for storage
+trouble; the writer thread does the I/O.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .run_config import Config
+from .errors import UsageError
+from .files import absolute_glob_warning, check_policy, expand_save
+from .flatten import flatten_row
+from .run_summary import MetricDefinition, Summary, parse_summary
+
+if TYPE_CHECKING:
+    from .live.session import LiveSession
+    from .store.records import RunRecord, RunState
+
+#: How often (seconds) the summary is handed to the writer while steps are committed.
+SUMMARY_PUSH_INTERVAL = 1.0
+
+
+class _Discard(list):
+    """The rows list of a run that keeps nothing (mode="disabled")."""
+
+    def append(self, item: Any) -> None:  # noqa: D102 - list protocol
+        pass
+
+
+class Run:
+    """A run started by `nbtrack.init()`; wandb's `Run` API for notebooks."""
+
+    def __init__(self, record: RunRecord, config: Config, writer: Any, store_dir: Path | None) -> None:
+        self._record = record
+        self.id: str = record["id"]
+        self.project: str = record["project"]
+        self._name: str = record["name"]
+        self.notes: str | None = record.get("notes")
+        self.tags: tuple[str, ...] = tuple(record.get("tags") or ())
+        self.group: str | None = record.get("group")
+        self.job_type: str | None = record.get("job_type")
+        self.start_time: float = record["created_at"]
+        self.dir: str | None = str(store_dir) if store_dir is not None else None
+        self.config = config
+        self.summary = Summary(on_change=self._push_summary)
+        self._writer = writer
+        self._append_row = writer.rows.append if writer is not None else _Discard().append
+        self._live: LiveSession | None = None
+        self._append_live: Any = None
+        self.live_cell_pending = False  # set by the notebook hooks on each new cell
+        self._step = int(record.get("last_step", -1)) + 1
+        self._pending: dict[str, Any] = {}
+        self._next_summary_push = 0.0
+        self._warned_out_of_order = False
+        self._live_files: list[tuple[str, str, tuple[float, int]]] = []
+        self._end_files: list[tuple[str, str]] = []
+        self._finished = False
+        self.capture_thread: threading.Thread | None = None
+        self._state: RunState = "running"
+        self._lock = threading.Lock()  # guards finish() against a concurrent atexit finish
+
+    # -- identity ----------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        """The run's display name (settable)."""
+        return self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = str(value)
+        self._update({"name": self._name})
+
+    @property
+    def step(self) -> int:
+        """The step the next committed log() lands on."""
+        return self._step
+
+    @property
+    def state(self) -> RunState:
+        """running, finished, failed, crashed or killed."""
+        return self._state
+
+    @property
+    def finished(self) -> bool:
+        """True once finish() was called."""
+        return self._finished
+
+    def __repr__(self) -> str:
+        return f"<nbtrack.Run {self._name!r} id={self.id} project={self.project!r} state={self._state}>"
+
+    # -- logging -------------------------------------------------------------------------
+    def log(self, data: Mapping[str, Any], step: int | None = None, commit: bool | None = None, sync: bool | None = None) -> None:
+        """Record metrics for a step, with wandb's rules.
+
+        Without `step`, each call commits a new step unless `commit=False`, in which case
+        values accumulate into the current step. With `step`, values merge into that step
+        until a higher step arrives (or `commit=True`). A step lower than the current one
+        is stored anyway, with one warning (wandb drops it silently).
+        """
+        if self._finished:
+            raise UsageError(f"run {self._name!r} is finished; start a new one with nbtrack.init() before log().")
+        if type(data) is not dict:
+            if not isinstance(data, Mapping):
+                raise TypeError(
+                    f"nbtrack.log expects a dict of metrics such as {{'loss': 0.1}}, got {type(data).__name__}."
+                )
+        row = flatten_row(data, self._media)
+        if step is None:
+            self._pending.update(row)
+            if commit is None or commit:
+                self._commit()
+        else:
+            if type(step) is not int:
+                step = _as_step(step)
+            if step > self._step:
+                if self._pending:
+                    self._commit()
+                self._step = step
+            elif step < self._step:
+                self._log_out_of_order(step, row)
+                return
+            self._pending.update(row)
+            if commit:
+                self._commit()
+        if self.live_cell_pending:
+            self._show_live_in_cell()
+
+    def _commit(self) -> None:
+        row = self._pending
+        self._pending = {}
+        step = self._step
+        self._step = step + 1
+        if not row:
+            return
+        now = time.time()
+        entry = (step, now, row)
+        self._append_row(entry)
+        if self._append_live is not None:
+            self._append_live(entry)
+        self.summary.observe(row)
+        if now >= self._next_summary_push:
+            self._next_summary_push = now + SUMMARY_PUSH_INTERVAL
+            self._update({"summary": self.summary.as_dict(), "last_step": step})
+
+    def _log_out_of_order(self, step: int, row: dict[str, Any]) -> None:
+        if not self._warned_out_of_order:
+            self._warned_out_of_order = True
+            warnings.warn(
+                f"nbtrack.log: step {step} is lower than the current step {self._step}; it is stored "
+                "anyway as its own row (wandb would drop it). Later out-of-order steps are stored "
+                "without this warning.",
+                stacklevel=3,
+            )
+        entry = (step, time.time(), row)
+        self._append_row(entry)
+        if self._append_live is not None:
+            self._append_live(entry)
+        self.summary.observe(row)
+
+    def _media(self, key: str, value: Any) -> Any:
+        """Turn Image(s) into stored references; the writer keeps their bytes."""
+        from .media import media_blobs, media_ref
+
+        ref = media_ref(value)
+        if self._writer is not None:
+            for sha, data in media_blobs(value):
+                self._writer.add_file(_media_path(ref, sha), "media", data=data)
+        return ref
+
+    def log_system(self, values: dict[str, float]) -> None:
+        """Record machine/process samples (keys like "system/cpu") at the current step.
+
+        Unlike log(), this commits nothing and leaves the step counter and summary alone,
+        so a background sampler never shifts the user's steps.
+        """
+        if self._finished or not values:
+            return
+        entry = (max(self._step - 1, 0), time.time(), dict(values))
+        self._append_row(entry)
+        if self._append_live is not None:
+            self._append_live(entry)
+
+    def watch(self, models: Any, criterion: Any = None, log: str | None = "gradients", log_freq: int = 1000,
+              idx: int | None = None, log_graph: bool = False) -> None:
+        """Log a PyTorch model's gradient and/or parameter histograms every `log_freq` steps."""
+        from .integrations.torch import watch
+
+        watch(self, models, criterion=criterion, log=log, log_freq=log_freq, idx=idx, log_graph=log_graph)
+
+    def define_metric(
+        self,
+        name: str,
+        step_metric: str | None = None,
+        step_sync: bool | None = None,
+        hidden: bool | None = None,
+        summary: str | None = None,
+        goal: str | None = None,
+        overwrite: bool | None = None,
+    ) -> MetricDefinition:
+        """Say how a metric (or glob such as "val/*") is summarised and plotted."""
+        if not isinstance(name, str) or not name:
+            raise TypeError("define_metric: name must be a non-empty string such as 'val/loss' or 'val/*'.")
+        if goal is not None and goal not in ("minimize", "maximize"):
+            raise ValueError("define_metric: goal must be 'minimize' or 'maximize'.")
+        definition = self.summary.define(
+            MetricDefinition(name, step_metric, parse_summary(summary), goal, bool(hidden))
+        )
+        self._update({"metrics": self.summary.definitions()})
+        return definition
+
+    # -- files ---------------------------------------------------------------------------
+    def save(self, glob_str: str | os.PathLike[str], base_path: str | None = None, policy: str = "live") -> list[str]:
+        """Keep files with the run (content-addressed beside the store).
+
+        The glob expands now. "now" copies them now, "live" now and again at finish if
+        they changed, "end" at finish. Returns the names the files have in the run.
+        """
+        check_policy(policy)
+        note = absolute_glob_warning(str(glob_str), base_path)
+        if note:
+            warnings.warn(note, stacklevel=2)
+        matches = expand_save(str(glob_str), base_path)
+        if not matches:
+            warnings.warn(f"nbtrack.save: nothing matches {str(glob_str)!r}; no file saved.", stacklevel=2)
+            return []
+        for name, path in matches:
+            if policy == "end":
+                self._end_files.append((name, str(path)))
+                continue
+            self._save_file(name, str(path))
+            if policy == "live":
+                self._live_files.append((name, str(path), _stat(str(path))))
+        return [name for name, _ in matches]
+
+    def _save_file(self, name: str, path: str) -> None:
+        if self._writer is not None:
+            self._writer.add_file(name, "file", source_path=path)
+
+    # -- store updates -------------------------------------------------------------------
+    def _update(self, fields: RunRecord) -> None:
+        if self._writer is not None:
+            self._writer.update_run(fields)
+
+    def _push_summary(self) -> None:
+        self._update({"summary": self.summary.as_dict()})
+
+    # -- live panel ----------------------------------------------------------------------
+    def attach_live(self, live: LiveSession) -> None:
+        """Feed a live panel with every committed row from now on."""
+        self._live = live
+        self._append_live = live.rows.append
+
+    @property
+    def live(self) -> LiveSession | None:
+        """The live panel of this run, if one is shown."""
+        return self._live
+
+    def _show_live_in_cell(self) -> None:
+        self.live_cell_pending = False
+        if self._live is not None:
+            self._live.show()
+
+    # -- the end -------------------------------------------------------------------------
+    def finish(self, exit_code: int | None = None, quiet: bool | None = None, *, state: RunState | None = None) -> None:
+        """End the run: state finished (exit_code 0/None) or failed; returns at once.
+
+        The last rows reach the disk on the writer thread; the process waits for them at
+        exit, and readers in this process wait for them before reading.
+        """
+        with self._lock:
+            if self._finished:
+                return
+            self._finished = True
+        if self._pending:
+            self._commit()
+        final: RunState = state or ("finished" if not exit_code else "failed")
+        self._state = final
+        changed = [(name, path) for name, path, seen in self._live_files if _stat(path) != seen]
+        for name, path in self._end_files + changed:
+            if os.path.exists(path):
+                self._save_file(name, path)
+        from .snapshot import capture_at_finish
+
+        capture_at_finish(self)
+        self._update(
+            {
+                "state": final,
+                "exit_code": exit_code,
+                "finished_at": time.time(),
+                "summary": self.summary.as_dict(),
+                "last_step": self._step - 1,
+            }
+        )
+        self._close_writer()
+        if self._live is not None:
+            self._live.set_state(final, self.summary.as_dict())
+            self._live.close()
+        from . import session
+
+        session.forget(self)
+
+    def _close_writer(self) -> None:
+        writer = self._writer
+        if writer is None:
+            return
+        capture = self.capture_thread
+        if capture is not None and capture.is_alive():
+            # let the background capture hand over the notebook file first, off the caller's thread
+            def close_after_capture() -> None:
+                capture.join(30)
+                writer.close(wait=False)
+
+            threading.Thread(target=close_after_capture, name="nbtrack-close", daemon=True).start()
+        else:
+            writer.close(wait=False)
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            self.finish()
+        elif issubclass(exc_type, KeyboardInterrupt):
+            self.finish(exit_code=1, state="killed")
+        else:
+            self.finish(exit_code=1)
+
+
+def _as_step(step: Any) -> int:
+    try:
+        value = int(step)
+    except (TypeError, ValueError):
+        raise TypeError(f"nbtrack.log: step must be an integer, got {step!r}.") from None
+    if value != step:
+        raise TypeError(f"nbtrack.log: step must be an integer, got {step!r}.")
+    return value
+
+
+def _media_path(ref: Any, sha: str) -> str:
+    refs = ref.get("items", [ref]) if isinstance(ref, dict) else ref
+    for item in refs if isinstance(refs, list) else [refs]:
+        if isinstance(item, dict) and item.get("sha256") == sha:
+            return str(item["path"])
+    return f"media/{sha[:20]}"
+
+
+def _stat(path: str) -> tuple[float, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (0.0, -1)
+    return (st.st_mtime, st.st_size)

@@ -1,0 +1,42 @@
+"""A stand-in for the store writer that records what a run hands it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nbtrack.run_config import Config
+from nbtrack.tracked_run import Run
+
+
+class RecordingWriter:
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, float, dict[str, Any]]] = []
+        self.updates: list[dict[str, Any]] = []
+        self.files: list[tuple[str, str, bytes | None, str | None]] = []
+        self.closed = False
+
+    def update_run(self, fields: dict[str, Any]) -> None:
+        self.updates.append(dict(fields))
+
+    def add_file(self, path: str, kind: str, data: bytes | None = None, source_path: str | None = None) -> None:
+        self.files.append((path, kind, data, source_path))
+
+    def close(self, wait: bool = False) -> None:
+        self.closed = True
+
+    def merged(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for update in self.updates:
+            out.update(update)
+        return out
+
+    def steps(self) -> list[tuple[int, dict[str, Any]]]:
+        return [(step, row) for step, _, row in self.rows]
+
+
+def make_run(config: dict[str, Any] | None = None) -> tuple[Run, RecordingWriter]:
+    writer = RecordingWriter()
+    record = {"id": "abc12345", "project": "p", "name": "test-run", "created_at": 1000.0, "last_step": -1}
+    cfg = Config(config)
+    cfg.bind(lambda data: writer.update_run({"config": data}))
+    return Run(record, cfg, writer, None), writer  # type: ignore[arg-type]
