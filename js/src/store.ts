@@ -1,0 +1,267 @@
+// Per-model data store. Created in anywidget's initialize() (at comm open, before any
+// view) so no pushed message is lost for want of a listener; views render from it.
+import type { AnyModel } from "@anywidget/types";
+import type { DeltaMsg, PanelTraits, RunInfo, SnapSeries, Snapshot } from "./messages";
+
+export interface Series {
+  id: string;
+  run: string;
+  key: string;
+  ver: number;
+  kn: number; // kernel mirror length these points stand for (appends continue at kn)
+  x: Float64Array;
+  t: Float64Array;
+  y: Float64Array;
+  n: number;
+  gappy: boolean; // a delta was missed: heal at the next reset or snapshot
+  earlier: boolean;
+}
+
+export interface ImageView {
+  caption: string | null;
+  w: number | null;
+  h: number | null;
+  src: string | null;
+}
+
+export interface ImageStep {
+  step: number;
+  items: ImageView[];
+}
+
+const IMAGE_STEPS = 64;
+
+export const sid = (run: string, key: string) => run + "\u0000" + key;
+
+function decode(b64: string, kind: "f64" | "f32"): Float64Array {
+  const bin = atob(b64 || "");
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const arr = kind === "f64" ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer);
+  return arr instanceof Float64Array ? arr : Float64Array.from(arr);
+}
+
+function fromSnap(s: SnapSeries, earlier: boolean): Series {
+  const x = decode(s.x, "f64");
+  const t = decode(s.t, "f32");
+  for (let i = 0; i < t.length; i++) t[i] += s.t0;
+  const y = decode(s.y, "f32");
+  return { id: sid(s.run, s.key), run: s.run, key: s.key, ver: s.ver, kn: s.n, x, t, y, n: x.length, gappy: false, earlier };
+}
+
+function toFloat64(buf: unknown): Float64Array {
+  let bytes: Uint8Array;
+  if (buf instanceof ArrayBuffer) bytes = new Uint8Array(buf);
+  else if (ArrayBuffer.isView(buf)) bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  else return new Float64Array(0);
+  // copy: the view may be unaligned inside the websocket frame
+  return new Float64Array(bytes.slice().buffer);
+}
+
+function toBlobUrl(buf: unknown): string | null {
+  let part: BlobPart;
+  if (buf instanceof ArrayBuffer) part = buf;
+  else if (ArrayBuffer.isView(buf)) part = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength).slice();
+  else return null;
+  return URL.createObjectURL(new Blob([part], { type: "image/png" }));
+}
+
+function grow(a: Float64Array, need: number): Float64Array {
+  if (a.length >= need) return a;
+  const b = new Float64Array(Math.max(need, a.length * 2, 64));
+  b.set(a);
+  return b;
+}
+
+export class PanelStore {
+  series = new Map<string, Series>();
+  earlier = new Map<string, Series>();
+  images = new Map<string, ImageStep[]>();
+  step: number | null = null;
+  kernelNow: number | null = null;
+  recvAt = 0; // performance.now() of the last delta
+  seq = 0;
+  revision = 0;
+  messages = 0;
+  viewOptions = { smoothing: 0, logY: false, xMode: "step" as "step" | "rel" | "wall", showEarlier: false };
+  hidden = new Set<string>();
+  private listeners = new Set<() => void>();
+  private blobUrls = new Set<string>();
+  private lastResync = 0;
+
+  constructor(private model: AnyModel<PanelTraits>) {
+    this.adoptSnapshot(model.get("snapshot") as Snapshot);
+    this.adoptEarlier(model.get("earlier") || []);
+  }
+
+  get mode(): "live" | "compare" {
+    return this.model.get("mode") || "live";
+  }
+  get run(): RunInfo {
+    return this.model.get("run") || {};
+  }
+  get runs(): RunInfo[] {
+    return this.model.get("runs") || [];
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  changed(): void {
+    this.revision++;
+    for (const fn of this.listeners) fn();
+  }
+
+  onTrait(name: string): void {
+    if (name === "snapshot") this.adoptSnapshot(this.model.get("snapshot") as Snapshot);
+    if (name === "earlier") this.adoptEarlier(this.model.get("earlier") || []);
+    this.changed();
+  }
+
+  /** Take the saved snapshot where it is at least as current as what this page holds. */
+  adoptSnapshot(snap: Snapshot | undefined): void {
+    if (!snap || !snap.series) return;
+    const behind = (snap.seq || 0) > this.seq;
+    for (const s of snap.series) {
+      const id = sid(s.run, s.key);
+      const cur = this.series.get(id);
+      if (!cur || cur.gappy || behind || cur.ver !== s.ver || cur.kn < s.n) this.series.set(id, fromSnap(s, false));
+    }
+    if (behind || this.step === null) {
+      this.step = snap.step ?? this.step;
+      this.kernelNow = snap.now ?? this.kernelNow;
+      this.seq = Math.max(this.seq, snap.seq || 0);
+    }
+    for (const im of snap.images || []) {
+      const have = this.images.get(im.key);
+      if (have && have.length && !behind) continue;
+      this.images.set(im.key, im.steps.map((st) => ({ step: st.step, items: st.items.map((i) => ({ ...i })) })));
+    }
+  }
+
+  adoptEarlier(list: SnapSeries[]): void {
+    this.earlier.clear();
+    for (const s of list) this.earlier.set(sid(s.run, s.key), fromSnap(s, true));
+  }
+
+  handle(msg: DeltaMsg, buffers: unknown[]): void {
+    if (!msg || msg.type !== "delta") return;
+    this.messages++;
+    if (msg.seq <= this.seq && this.seq - msg.seq < 1e6) return; // already covered by a snapshot
+    let gap = msg.seq !== this.seq + 1 && this.seq !== 0;
+    this.seq = msg.seq;
+    for (const d of msg.series) {
+      const pts = toFloat64(buffers[d.buf]);
+      const n = Math.min(d.n, Math.floor(pts.length / 3));
+      const id = sid(d.run, d.key);
+      let s = this.series.get(id);
+      if (d.reset || !s) {
+        s = { id, run: d.run, key: d.key, ver: d.ver, kn: d.off + n, x: pts.slice(0, n), t: pts.slice(n, 2 * n), y: pts.slice(2 * n, 3 * n), n, gappy: !d.reset, earlier: false };
+        this.series.set(id, s);
+        gap = gap || !d.reset;
+        continue;
+      }
+      // append only points beyond the last one held, whatever happened in between
+      const lastX = s.n ? s.x[s.n - 1] : -Infinity;
+      let i0 = 0;
+      while (i0 < n && pts[i0] <= lastX) i0++;
+      const k = n - i0;
+      if (d.ver !== s.ver || d.off !== s.kn) {
+        s.gappy = true;
+        gap = true;
+      }
+      s.ver = d.ver;
+      s.kn = d.off + n;
+      if (k <= 0) continue;
+      s.x = grow(s.x, s.n + k);
+      s.t = grow(s.t, s.n + k);
+      s.y = grow(s.y, s.n + k);
+      s.x.set(pts.subarray(i0, n), s.n);
+      s.t.set(pts.subarray(n + i0, 2 * n), s.n);
+      s.y.set(pts.subarray(2 * n + i0, 3 * n), s.n);
+      s.n += k;
+    }
+    for (const im of msg.images) {
+      const steps = this.images.get(im.key) || [];
+      const items = im.items.map((it) => {
+        const src = it.buf >= 0 ? toBlobUrl(buffers[it.buf]) : null;
+        if (src) this.blobUrls.add(src);
+        return { caption: it.caption, w: it.w, h: it.h, src };
+      });
+      if (steps.length && steps[steps.length - 1].step === im.step) steps[steps.length - 1] = { step: im.step, items };
+      else steps.push({ step: im.step, items });
+      if (steps.length > IMAGE_STEPS) {
+        const kept = steps.filter((_, i) => i % 2 === 0 || i === steps.length - 1);
+        for (const st of steps) if (!kept.includes(st)) for (const it of st.items) this.revoke(it.src);
+        steps.splice(0, steps.length, ...kept);
+      }
+      this.images.set(im.key, steps);
+    }
+    this.step = msg.step ?? this.step;
+    this.kernelNow = msg.now;
+    this.recvAt = performance.now();
+    if (gap) this.requestResync();
+    this.changed();
+  }
+
+  /** Ask the kernel for full resets (delivered once the running cell ends). */
+  requestResync(): void {
+    const now = performance.now();
+    if (now - this.lastResync < 5000) return;
+    this.lastResync = now;
+    try {
+      this.model.send({ type: "resync" });
+    } catch {
+      /* comm closed */
+    }
+  }
+
+  private revoke(url: string | null): void {
+    if (url && this.blobUrls.delete(url)) URL.revokeObjectURL(url);
+  }
+
+  dispose(): void {
+    for (const u of this.blobUrls) URL.revokeObjectURL(u);
+    this.blobUrls.clear();
+    this.listeners.clear();
+  }
+
+  /** Points held for the main run(s) (excludes the faint earlier runs). */
+  get points(): number {
+    let n = 0;
+    for (const s of this.series.values()) n += s.n;
+    return n;
+  }
+}
+
+// anywidget hands initialize() and each render() a different proxy of the model, so the
+// store is keyed by the model's `uid` trait, not by the object.
+const stores = new Map<string, PanelStore>();
+const anon = new WeakMap<object, PanelStore>();
+
+export function getStore(model: AnyModel<PanelTraits>): PanelStore {
+  const uid = model.get("uid");
+  let s = uid ? stores.get(uid) : anon.get(model);
+  if (!s) {
+    s = new PanelStore(model);
+    if (uid) stores.set(uid, s);
+    else anon.set(model, s);
+  }
+  return s;
+}
+
+export function attachStore(model: AnyModel<PanelTraits>): () => void {
+  const store = getStore(model);
+  const onMsg = (msg: DeltaMsg, buffers: unknown[]) => store.handle(msg, buffers || []);
+  const handlers: [string, () => void][] = ["snapshot", "earlier", "run", "runs", "mode"].map((n) => [`change:${n}`, () => store.onTrait(n)]);
+  model.on("msg:custom", onMsg);
+  for (const [ev, fn] of handlers) model.on(ev, fn);
+  return () => {
+    model.off("msg:custom", onMsg);
+    for (const [ev, fn] of handlers) model.off(ev, fn);
+    store.dispose();
+    stores.delete(model.get("uid"));
+  };
+}
