@@ -119,6 +119,18 @@ class ApiRun:
                 return f
         raise KeyError(f"run {self.id} has no file {name!r}")
 
+    def logged_artifacts(self, per_page: int | None = None) -> list[Any]:
+        """Artifact versions this run logged."""
+        from .artifacts import query
+
+        return query.of_run(self._reader, self.id, "output")
+
+    def used_artifacts(self, per_page: int | None = None) -> list[Any]:
+        """Artifact versions this run used."""
+        from .artifacts import query
+
+        return query.of_run(self._reader, self.id, "input")
+
     def code(self) -> nbformat.NotebookNode | None:
         """The code the run came from as a notebook: the .ipynb file when it was found,
         else the script (as one cell), else the cells executed in the kernel."""
@@ -175,6 +187,39 @@ class Api:
             raise ValueError(f"no run with id {run_id!r} in {self._reader.store.root}")
         return ApiRun(records[0], self._reader)
 
+    # -- artifacts -----------------------------------------------------------------------
+    def artifact(self, name: str, type: str | None = None) -> Any:
+        """One artifact version: "name:alias", "name:v3", "project/name:alias" ("name" = latest)."""
+        from .artifacts import query
+
+        return query.fetch(self._reader, name, None, type)
+
+    def artifacts(self, type_name: str | None = None, name: str | None = None, per_page: int | None = None,
+                  tags: Any = None) -> list[Any]:
+        """Versions of an artifact ("name" or "project/name"), or of every artifact of a type,
+        oldest first."""
+        from .artifacts import query
+
+        found = query.versions(self._reader, name=name, type=type_name)
+        if tags is not None:
+            wanted = {tags} if isinstance(tags, str) else set(tags)
+            found = [a for a in found if wanted & set(a.tags)]
+        return found
+
+    def artifact_versions(self, type_name: str, name: str | None = None, per_page: int | None = None) -> list[Any]:
+        """Versions of an artifact: ``artifact_versions("name")`` or wandb's ``(type_name, name)``."""
+        if name is None:
+            return self.artifacts(name=type_name)
+        return self.artifacts(type_name, name)
+
+    def artifact_exists(self, name: str, type: str | None = None) -> bool:
+        """True if the reference resolves."""
+        try:
+            self.artifact(name, type)
+        except ValueError:
+            return False
+        return True
+
 
 def _matches(run: ApiRun, key: str, value: Any) -> bool:
     if key == "tags":
@@ -223,7 +268,7 @@ def _flat_values(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def sql(query: str, params: list[Any] | None = None, dir: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyRelation:
-    """Run read-only SQL over the store (tables `runs`, `history`, `files`); a DuckDB relation.
+    """Run read-only SQL over the store (tables `runs`, `history`, `files`, `artifacts`, `artifact_versions`, `artifact_files`, `artifact_aliases`, `lineage`); a DuckDB relation.
 
     The result is copied out of the store before it returns, so the relation can be
     kept, chained and converted (`.df()`, `.pl()`) without holding the store's lock.

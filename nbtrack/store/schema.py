@@ -55,8 +55,31 @@ def _v1(con: Any) -> None:
     )
 
 
+#: DDL of schema v2: versioned artifacts and run <-> artifact lineage. Artifacts are
+#: keyed by (project, name): the same name in two projects is two artifacts. An alias
+#: names one version per artifact (the writer deletes then inserts to move it).
+ARTIFACT_DDL: tuple[str, ...] = (
+    "CREATE TABLE IF NOT EXISTS artifacts (project VARCHAR, name VARCHAR, type VARCHAR, "
+    "description VARCHAR, created_at DOUBLE)",
+    "CREATE TABLE IF NOT EXISTS artifact_versions (project VARCHAR, name VARCHAR, "
+    "version INTEGER, digest VARCHAR, description VARCHAR, metadata JSON, size BIGINT, "
+    "file_count INTEGER, tags VARCHAR[], created_at DOUBLE, created_by_run VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS artifact_files (project VARCHAR, name VARCHAR, "
+    "version INTEGER, path VARCHAR, sha256 VARCHAR, size BIGINT)",
+    "CREATE TABLE IF NOT EXISTS artifact_aliases (project VARCHAR, name VARCHAR, "
+    "alias VARCHAR, version INTEGER)",
+    "CREATE TABLE IF NOT EXISTS lineage (run_id VARCHAR, project VARCHAR, name VARCHAR, "
+    "version INTEGER, direction VARCHAR, created_at DOUBLE)",
+)
+
+
+def _v2(con: Any) -> None:
+    for ddl in ARTIFACT_DDL:
+        con.execute(ddl)
+
+
 #: ordered migrations; the schema version is ``len(MIGRATIONS)``
-MIGRATIONS: list[Callable[[Any], None]] = [_v1]
+MIGRATIONS: list[Callable[[Any], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -4,8 +4,10 @@ The run appends committed rows to ``writer.rows`` (no lock; the thread drains wi
 ``n = len(rows); batch = rows[:n]; del rows[:n]``). Every ``flush_interval`` (sooner
 when the buffer is big) the thread converts the batch to Arrow and, inside one
 ``store.write()`` transaction, inserts it, applies the pending run update (last_step,
-summary, heartbeat) and adds file records. Storage trouble never reaches the caller:
-it warns (rate limited), keeps everything in memory and retries with backoff.
+summary, heartbeat), adds file records and applies pending operations (functions of
+the connection queued with ``add_operation``, e.g. an artifact version numbered under
+the exclusive lock). Storage trouble never reaches the caller: it warns (rate limited),
+keeps everything in memory and retries with backoff.
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ import os
 import threading
 import time
 import warnings
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import duckdb
 
 from .convert import rows_to_arrow
 from .errors import NbtrackStorageWarning
 from .records import FileRecord, HistoryRow, RunRecord
-from .commit import commit_batch
+from .commit import OperationError, commit_batch
 from .store import Store, hash_file
 
 _LIVE: set["StoreWriter"] = set()
@@ -30,6 +35,22 @@ _LIVE_LOCK = threading.Lock()
 SMALL_FILE = 64 * 1024 * 1024
 MAX_BACKOFF = 5.0
 EXIT_CAP = 60.0
+#: an operation that raises (other than storage trouble) this many times in a row is dropped
+MAX_OP_FAILURES = 3
+
+
+@dataclass
+class PendingOperation:
+    """A function applied to the connection inside the transaction of a writer batch."""
+
+    apply: Callable[[Any], Any]
+    on_commit: Callable[[Any], None] | None = None
+    on_error: Callable[[BaseException], None] | None = None
+    failures: int = 0
+
+
+def _storage_trouble(exc: BaseException) -> bool:
+    return isinstance(exc, (OSError, duckdb.IOException))
 
 
 class StoreWriter:
@@ -58,6 +79,7 @@ class StoreWriter:
         self._run_update: dict[str, Any] = dict(run)
         self._blobs: dict[str, bytes | str] = {}  # sha -> bytes, or source path (large)
         self._files: list[FileRecord] = []
+        self._ops: list[PendingOperation] = []
         self._tables: list[Any] = []  # pyarrow tables  # converted rows not yet committed
         self._max_step: int | None = None
         self._cond = threading.Condition()
@@ -122,6 +144,26 @@ class StoreWriter:
             self._files.append(rec)
         return rec
 
+    def add_blob_file(self, path: str, sha: str) -> None:
+        """Queue a file (that will not change, e.g. a staged copy) as the blob ``sha``."""
+        with self._mu:
+            self._blobs[sha] = os.path.abspath(path)
+
+    def add_operation(
+        self, apply: Callable[[Any], Any], on_commit: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Apply ``apply(con)`` inside the transaction of the next batch, after its rows,
+        run update and files (so under the exclusive store lock, atomically with them).
+
+        Retried with the batch while storage fails. ``on_commit(result)`` runs on the
+        writer thread once the batch is committed. An operation that itself raises
+        something other than storage trouble ``MAX_OP_FAILURES`` times in a row is
+        dropped with a warning and ``on_error(exc)`` is called. Callbacks must not raise.
+        """
+        with self._mu:
+            self._ops.append(PendingOperation(apply, on_commit, on_error))
+
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until everything queued before this call is committed; True on success."""
         if not self._thread.is_alive():
@@ -161,7 +203,7 @@ class StoreWriter:
 
     # -- thread side ---------------------------------------------------------------------
     def _has_pending(self) -> bool:
-        return bool(self.rows or self._tables or self._files or self._blobs)
+        return bool(self.rows or self._tables or self._files or self._blobs or self._ops)
 
     def _buffer_big(self) -> bool:
         rows = self.rows
@@ -232,6 +274,7 @@ class StoreWriter:
             update, self._run_update = self._run_update, {}
             blobs, self._blobs = self._blobs, {}
             files, self._files = self._files, []
+            ops, self._ops = self._ops, []
         try:
             self._drain()
             for sha, content in blobs.items():
@@ -247,9 +290,11 @@ class StoreWriter:
             update["heartbeat_at"] = time.time()
             if self._max_step is not None:
                 update["last_step"] = self._max_step
-            commit_batch(self.store, self.run_id, self._tables, update, files,
-                         timeout=self.lock_timeout)
+            results = commit_batch(self.store, self.run_id, self._tables, update, files,
+                                   timeout=self.lock_timeout, operations=[op.apply for op in ops])
         except Exception as exc:  # noqa: BLE001 - storage trouble never reaches the run
+            if isinstance(exc, OperationError) and not _storage_trouble(exc.cause):
+                ops = self._drop_broken(ops, exc)
             with self._mu:  # put everything back; newer updates win
                 update.pop("heartbeat_at", None)
                 update.update(self._run_update)
@@ -257,9 +302,17 @@ class StoreWriter:
                 blobs.update(self._blobs)
                 self._blobs = blobs
                 self._files = files + self._files
+                self._ops = ops + self._ops
             self._on_error(exc)
             return False
         self._tables = []
+        for op, result in zip(ops, results):
+            op.failures = 0
+            if op.on_commit is not None:
+                try:
+                    op.on_commit(result)
+                except Exception:  # noqa: BLE001 - a callback must not stop the writer
+                    pass
         self._last_ok = time.monotonic()
         if self._failing:
             self._failing.clear()
@@ -268,6 +321,20 @@ class StoreWriter:
         self._backoff = 0.25
         self._retry_at = 0.0
         return True
+
+    def _drop_broken(self, ops: list[PendingOperation], exc: OperationError) -> list[PendingOperation]:
+        op = ops[exc.index]
+        op.failures += 1
+        if op.failures < MAX_OP_FAILURES:
+            return ops
+        self._warn("operation", f"nbtrack: dropped a pending operation of run {self.run_id} that "
+                   f"failed {op.failures} times ({exc}).", always=True)
+        if op.on_error is not None:
+            try:
+                op.on_error(exc.cause)
+            except Exception:  # noqa: BLE001
+                pass
+        return ops[: exc.index] + ops[exc.index + 1:]
 
     def _on_error(self, exc: Exception) -> None:
         kind = type(exc).__name__

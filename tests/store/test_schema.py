@@ -32,19 +32,21 @@ def test_migrations_apply_in_order():
     con = duckdb.connect()
     applied = []
 
+    n = schema.SCHEMA_VERSION
+
     def v2(c):
-        applied.append(2)
-        c.execute("CREATE TABLE artifacts (name VARCHAR)")
+        applied.append(n + 1)
+        c.execute("CREATE TABLE extra (name VARCHAR)")
 
     def v3(c):
-        applied.append(3)
+        applied.append(n + 2)
         c.execute("ALTER TABLE runs ADD COLUMN deleted_at DOUBLE")
 
-    assert schema.ensure_schema(con) == 1
-    assert schema.ensure_schema(con, schema.MIGRATIONS + [v2, v3]) == 3
-    assert applied == [2, 3]
-    assert schema.ensure_schema(con, schema.MIGRATIONS + [v2, v3]) == 3  # idempotent
-    assert applied == [2, 3]
+    assert schema.ensure_schema(con) == n
+    assert schema.ensure_schema(con, schema.MIGRATIONS + [v2, v3]) == n + 2
+    assert applied == [n + 1, n + 2]
+    assert schema.ensure_schema(con, schema.MIGRATIONS + [v2, v3]) == n + 2  # idempotent
+    assert applied == [n + 1, n + 2]
     con.execute("SELECT deleted_at FROM runs").fetchall()
 
 
@@ -58,15 +60,16 @@ def test_failed_migration_rolls_back():
 
     with pytest.raises(RuntimeError):
         schema.ensure_schema(con, schema.MIGRATIONS + [bad])
-    assert schema.schema_version(con) == 1
+    assert schema.schema_version(con) == schema.SCHEMA_VERSION
     assert not con.execute("SELECT * FROM information_schema.tables WHERE table_name='half'").fetchall()
 
 
 def test_newer_store_refused(store):
     with store.write() as con:
         con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    msg = "this store was written by a newer nbtrack (schema 99 > 1); upgrade nbtrack"
-    with pytest.raises(StoreVersionError, match=r"schema 99 > 1\); upgrade nbtrack \(pip install -U nbtrack\)"):
+    n = schema.SCHEMA_VERSION
+    msg = f"this store was written by a newer nbtrack (schema 99 > {n}); upgrade nbtrack"
+    with pytest.raises(StoreVersionError, match=rf"schema 99 > {n}\); upgrade nbtrack \(pip install -U nbtrack\)"):
         with store.write():
             pass
     with pytest.raises(StoreVersionError) as info:

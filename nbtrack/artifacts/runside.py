@@ -1,0 +1,122 @@
+"""``run.log_artifact`` and ``run.use_artifact``: hand artifacts to the run's store writer.
+
+log_artifact does no database I/O on the caller's thread: the file contents are already
+blobs (copied at add time), and the version row, its files, the aliases and the lineage
+are written by a writer operation inside the next batch's transaction, under the
+store's exclusive lock, where the version number is assigned. Storage trouble is
+retried by the writer like any other data.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import UsageError
+from . import ops, query
+from .artifact import Artifact
+from .names import check_aliases
+
+if TYPE_CHECKING:
+    from ..tracked_run import Run
+
+
+def log_artifact(run: Run, artifact_or_path: Artifact | str | os.PathLike[str], name: str | None = None,
+                 type: str | None = None, aliases: Sequence[str] | None = None,
+                 tags: Sequence[str] | None = None, direction: str = "output") -> Artifact:
+    """Log an artifact (or a file / directory path) as the next version of its name."""
+    if run.finished:
+        raise UsageError(f"run {run.name!r} is finished; log artifacts before finish() or in a new run.")
+    art = _as_artifact(run, artifact_or_path, name, type)
+    alias_list = check_aliases(aliases)
+    if tags is not None and (isinstance(tags, str) or not all(isinstance(t, str) for t in tags)):
+        raise TypeError("log_artifact: tags must be a list of strings.")
+    art.tags = list(dict.fromkeys(tags or art.tags))
+    art._final = True
+    art.project = run.project
+    art._error = None
+    art._committed.clear()
+    writer = run._writer
+    if writer is None:  # mode="disabled": nothing is kept
+        art._committed.set()
+        return art
+    store = writer.store
+    for entry in art._entries.values():  # content staged elsewhere: the writer copies it first
+        try:
+            here = store.has_blob(entry.digest)
+        except OSError:
+            here = False
+        if not here:
+            writer.add_blob_file(art._source(entry), entry.digest)
+    art._store_root = Path(store.root)
+    art._writer = writer
+    art._aliases = alias_list
+    art._logged_by = run.id
+    writer.add_operation(
+        ops.log_version(run.project, art._base, art.type, art.description, art.metadata, art.tags,
+                        list(art._entries.values()), alias_list, run.id, direction, art.incremental),
+        on_commit=art._on_commit, on_error=art._on_failed,
+    )
+    return art
+
+
+def use_artifact(run: Run, artifact_or_name: Artifact | str, type: str | None = None,
+                 aliases: Sequence[str] | None = None, use_as: str | None = None) -> Artifact:
+    """Record that the run uses an artifact version; return it (ready to download).
+
+    A name ("name", "name:alias", "name:v3", "project/name:alias") is resolved now in the
+    store (the run's project first). A draft Artifact is logged and marked as used.
+    """
+    if run.finished:
+        raise UsageError(f"run {run.name!r} is finished; use artifacts before finish() or in a new run.")
+    if isinstance(artifact_or_name, Artifact):
+        art = artifact_or_name
+        if not art._final:
+            return log_artifact(run, art, aliases=aliases, direction="input")
+        art.wait()  # logged in this process: its version must be known
+    elif isinstance(artifact_or_name, str):
+        art = query.fetch(_reader(run), artifact_or_name, run.project, type)
+    else:
+        raise TypeError(f"use_artifact expects an Artifact or a name like 'model:latest', got "
+                        f"{artifact_or_name.__class__.__name__}.")
+    if type is not None and art.type != type:
+        raise ValueError(f"nbtrack: artifact {art.qualified_name} has type {art.type!r}, not {type!r}.")
+    if run._writer is not None and art.project is not None and art._version is not None:
+        run._writer.add_operation(ops.record_use(run.id, art.project, art._base, art._version))
+    return art
+
+
+def _reader(run: Run) -> Any:
+    from ..store.reader import StoreReader
+    from ..store.store import Store
+
+    if run._writer is not None:
+        return StoreReader(run._writer.store)
+    from ..store.paths import resolve_store_dir
+
+    return StoreReader(Store(resolve_store_dir(None)))
+
+
+def _as_artifact(run: Run, value: Any, name: str | None, type: str | None) -> Artifact:
+    if isinstance(value, Artifact):
+        return value
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"log_artifact expects an Artifact or a file/directory path, got {value.__class__.__name__}.")
+    path = os.fspath(value)
+    if "://" in path:
+        raise NotImplementedError("log_artifact: references to external storage are not supported; "
+                                  "pass a local file or directory.")
+    base = os.path.basename(os.path.normpath(path))
+    art = Artifact(name or re.sub(r"[^A-Za-z0-9_.-]", "_", f"run-{run.id}-{base}"), type or "unspecified")
+    if run.dir is not None:
+        art._store_root = Path(run.dir)
+    if os.path.isdir(path):
+        art.add_dir(path)
+    elif os.path.isfile(path):
+        art.add_file(path)
+    else:
+        raise ValueError(f"log_artifact: {path!r} is neither a file nor a directory.")
+    return art
