@@ -25,10 +25,12 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from .api import Api, runs, sql
+    from .live import compare
+    from .artifacts import Artifact
     from .magic import load_ipython_extension
     from .media import Image
     from .tracked_run import Run
-    from .session import define_metric, finish, init, log, login, save, watch
+    from .session import define_metric, finish, init, log, log_artifact, login, save, use_artifact, watch
 
 #: The active run (None before init and after finish); set by init() and finish().
 run: Any = None
@@ -50,6 +52,10 @@ _LAZY = {
     "save": "session",
     "login": "session",
     "watch": "session",
+    "log_artifact": "session",
+    "use_artifact": "session",
+    "Artifact": "artifacts",
+    "compare": "live",
 }
 
 __all__ = ["Error", "UsageError", "config", "run", "summary", *_LAZY]

@@ -86,15 +86,15 @@ def _array_like(key: str, value: Any) -> Any:
     """numpy/torch/jax scalars to numbers; larger arrays to a histogram reference."""
     if hasattr(value, "detach"):  # torch tensor
         value = value.detach().cpu()
-    size = getattr(value, "size", None)
-    size = size() if callable(size) and not isinstance(size, int) else size
-    try:
-        if size is None or int(size) == 1 or getattr(value, "ndim", 1) == 0:
-            item = value.item() if hasattr(value, "item") else value
-            return item if type(item) in _FAST_TYPES else float(item)
-    except (TypeError, ValueError):
-        pass
+        if value.numel() == 1:
+            return _scalar(value.item())
+    elif getattr(value, "size", None) == 1 or getattr(value, "ndim", None) == 0:  # numpy / jax
+        return _scalar(value.item() if hasattr(value, "item") else value)
     return histogram(key, value)
+
+
+def _scalar(item: Any) -> Any:
+    return item if type(item) in _FAST_TYPES else float(item)
 
 
 def histogram(key: str, value: Any, bins: int = 64) -> dict[str, Any]:

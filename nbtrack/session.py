@@ -138,6 +138,10 @@ def init(
         writer.start()
         cfg.bind(lambda data: writer.update_run({"config": data}))
     run = Run(record, cfg, writer, store_dir)
+    if writer is not None:
+        from .system_metrics import start_monitor
+
+        run.system_monitor = start_monitor(run)
     from .snapshot import capture_at_init
 
     run.capture_thread = capture_at_init(run)
@@ -219,6 +223,8 @@ def _publish(run: Run | None) -> None:
     if package is None:
         return
     package.run = run  # type: ignore[attr-defined]
+    # nbtrack.log is the active run's own method (one call less on the hot path, as wandb does)
+    package.log = run.log if run is not None else log  # type: ignore[attr-defined]
     package.config = run.config if run is not None else NoActiveRun("config")  # type: ignore[attr-defined]
     package.summary = run.summary if run is not None else NoActiveRun("summary")  # type: ignore[attr-defined]
 
@@ -255,6 +261,18 @@ def watch(models: Any, criterion: Any = None, log: str | None = "gradients", log
           idx: int | None = None, log_graph: bool = False) -> None:
     """Watch a PyTorch model on the active run (see `Run.watch`)."""
     require("nbtrack.watch()").watch(models, criterion, log, log_freq, idx, log_graph)
+
+
+def log_artifact(artifact_or_path: Any, name: str | None = None, type: str | None = None,
+                 aliases: list[str] | None = None, tags: list[str] | None = None) -> Any:
+    """Log an artifact with the active run (see `Run.log_artifact`)."""
+    return require("nbtrack.log_artifact()").log_artifact(artifact_or_path, name, type, aliases, tags)
+
+
+def use_artifact(artifact_or_name: Any, type: str | None = None, aliases: list[str] | None = None,
+                 use_as: str | None = None) -> Any:
+    """Use an artifact in the active run (see `Run.use_artifact`)."""
+    return require("nbtrack.use_artifact()").use_artifact(artifact_or_name, type, aliases, use_as)
 
 
 def login(*args: Any, **kwargs: Any) -> bool:

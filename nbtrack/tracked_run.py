@@ -53,6 +53,7 @@ class Run:
         self.dir: str | None = str(store_dir) if store_dir is not None else None
         self.config = config
         self.summary = Summary(on_change=self._push_summary)
+        self._observe = self.summary.observe
         self._writer = writer
         self._append_row = writer.rows.append if writer is not None else _Discard().append
         self._live: LiveSession | None = None
@@ -66,6 +67,7 @@ class Run:
         self._end_files: list[tuple[str, str]] = []
         self._finished = False
         self.capture_thread: threading.Thread | None = None
+        self.system_monitor: Any = None  # nbtrack.system_metrics.SystemMonitor, started by init()
         self._state: RunState = "running"
         self._lock = threading.Lock()  # guards finish() against a concurrent atexit finish
 
@@ -116,9 +118,14 @@ class Run:
                 )
         row = flatten_row(data, self._media)
         if step is None:
-            self._pending.update(row)
             if commit is None or commit:
-                self._commit()
+                if self._pending:
+                    self._pending.update(row)
+                    row = self._pending
+                    self._pending = {}
+                self._commit_row(row)
+            else:
+                self._pending.update(row)
         else:
             if type(step) is not int:
                 step = _as_step(step)
@@ -138,6 +145,9 @@ class Run:
     def _commit(self) -> None:
         row = self._pending
         self._pending = {}
+        self._commit_row(row)
+
+    def _commit_row(self, row: dict[str, Any]) -> None:
         step = self._step
         self._step = step + 1
         if not row:
@@ -147,7 +157,7 @@ class Run:
         self._append_row(entry)
         if self._append_live is not None:
             self._append_live(entry)
-        self.summary.observe(row)
+        self._observe(row)
         if now >= self._next_summary_push:
             self._next_summary_push = now + SUMMARY_PUSH_INTERVAL
             self._update({"summary": self.summary.as_dict(), "last_step": step})
@@ -246,6 +256,22 @@ class Run:
         if self._writer is not None:
             self._writer.add_file(name, "file", source_path=path)
 
+    # -- artifacts -----------------------------------------------------------------------
+    def log_artifact(self, artifact_or_path: Any, name: str | None = None, type: str | None = None,
+                     aliases: list[str] | None = None, tags: list[str] | None = None) -> Any:
+        """Log an Artifact (or a file/directory path) as its next version; returns the
+        Artifact at once, its ``version`` known after ``artifact.wait()``."""
+        from .artifacts.runside import log_artifact
+
+        return log_artifact(self, artifact_or_path, name, type, aliases, tags)
+
+    def use_artifact(self, artifact_or_name: Any, type: str | None = None, aliases: list[str] | None = None,
+                     use_as: str | None = None) -> Any:
+        """Record that this run uses an artifact ("name:alias", "name:v3" or an Artifact); returns it."""
+        from .artifacts.runside import use_artifact
+
+        return use_artifact(self, artifact_or_name, type, aliases, use_as)
+
     # -- store updates -------------------------------------------------------------------
     def _update(self, fields: RunRecord) -> None:
         if self._writer is not None:
@@ -281,6 +307,8 @@ class Run:
             if self._finished:
                 return
             self._finished = True
+        if self.system_monitor is not None:
+            self.system_monitor.stop()
         if self._pending:
             self._commit()
         final: RunState = state or ("finished" if not exit_code else "failed")

@@ -122,3 +122,12 @@ def test_context_manager_marks_failed_and_killed():
         with run2:
             raise KeyboardInterrupt
     assert w2.merged()["state"] == "killed"
+
+
+def test_torch_scalars_are_numbers_and_tensors_histograms():
+    torch = pytest.importorskip("torch", reason="torch is not installed")
+    run, w = make_run()
+    run.log({"loss": torch.tensor(0.25), "w": torch.ones(10)})
+    (_, row), = w.steps()
+    assert row["loss"] == 0.25 and type(row["loss"]) is float
+    assert row["w"]["_type"] == "histogram"
