@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Sets up everything the tests need on a fresh machine and runs the whole suite:
+# the venv, the JS bundle, nbtrack with its test extras, Chromium from Debian for the
+# browser tests (Playwright drives /usr/bin/chromium; no browser is downloaded), and
+# the ML frameworks of the integration tests (NBTRACK_TEST_FRAMEWORKS=0 skips them).
+# Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "nbtrack tests: installing Chromium from Debian's packages"
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
+
+bash scripts/setup.sh test
+
+if [ "${NBTRACK_TEST_FRAMEWORKS:-1}" = "1" ]; then
+  # The integration tests and example notebooks use these; each test skips cleanly without them.
+  # torch is pinned to the CPU build this machine kind keeps on disk (a plain `torch` pulls a
+  # multi-GB CUDA build); xgboost-cpu avoids xgboost's NCCL dependency.
+  echo "nbtrack tests: installing the ML frameworks the integration tests use"
+  .venv/bin/python -m pip install -q --disable-pip-version-check torch==2.13.0 \
+    keras scikit-learn matplotlib lightning lightgbm xgboost-cpu transformers
+fi
+
+echo "nbtrack tests: running pytest"
+exec .venv/bin/python -m pytest -ra "$@"
