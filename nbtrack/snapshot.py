@@ -14,21 +14,13 @@ import threading
 import warnings
 from typing import TYPE_CHECKING, Any
 
+from .notebook_hooks import shell as _shell
+
 if TYPE_CHECKING:
     from .tracked_run import Run
 
 HISTORY_NOTEBOOK = "code/_session_history.ipynb"
 GIT_DIFF = "code/git.diff"
-
-
-def _shell() -> Any:
-    ipython = sys.modules.get("IPython")
-    if ipython is None:
-        return None
-    try:
-        return ipython.get_ipython()
-    except Exception:  # pragma: no cover - IPython half-imported
-        return None
 
 
 def _store_history(run: Run, shell: Any) -> None:

@@ -18,3 +18,33 @@ def _isolated_store(tmp_path, monkeypatch):
     if session is not None:
         for run in list(session._runs):
             run.finish()
+
+
+class StorageSwitch:
+    """While `broken` is True every store write fails as a full disk would."""
+
+    def __init__(self) -> None:
+        self.broken = True
+
+
+@pytest.fixture
+def failing_store(monkeypatch):
+    """Make Store.write raise duckdb.IOException until the returned switch is turned off."""
+    from contextlib import contextmanager
+
+    import duckdb
+
+    from nbtrack.store.store import Store
+
+    switch = StorageSwitch()
+    real_write = Store.write
+
+    @contextmanager
+    def flaky_write(self, timeout=10.0):
+        if switch.broken:
+            raise duckdb.IOException("IO Error: No space left on device")
+        with real_write(self, timeout) as con:
+            yield con
+
+    monkeypatch.setattr(Store, "write", flaky_write)
+    return switch

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import time
 import warnings
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -53,21 +52,12 @@ def test_two_processes_log_the_same_name_concurrently(tmp_path):
     assert counts == [(2 * n, 2 * n)]
 
 
-def test_storage_trouble_does_not_raise_and_version_lands_after_recovery(tmp_path, monkeypatch):
+def test_storage_trouble_does_not_raise_and_version_lands_after_recovery(tmp_path, failing_store):
+    failing_store.broken = False
     run = nbtrack.init(project="p")
     run.log({"x": 1})
     assert run._writer.flush(10)
-    broken = {"on": True}
-    real_write = Store.write
-
-    @contextmanager
-    def flaky_write(self, timeout=10.0):
-        if broken["on"]:
-            raise duckdb.IOException("IO Error: No space left on device")
-        with real_write(self, timeout) as con:
-            yield con
-
-    monkeypatch.setattr(Store, "write", flaky_write)
+    failing_store.broken = True
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         art = nbtrack.Artifact("model", "model")
@@ -79,7 +69,7 @@ def test_storage_trouble_does_not_raise_and_version_lands_after_recovery(tmp_pat
         with pytest.raises(TimeoutError):
             logged.wait(timeout=0.5)
         assert logged.version is None and run._writer.failing
-        broken["on"] = False
+        failing_store.broken = False
         assert logged.wait(timeout=20).version == "v0"
     msgs = [str(c.message) for c in caught if issubclass(c.category, NbtrackStorageWarning)]
     assert any("IOException" in m for m in msgs) and "recovered" in msgs[-1]

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import warnings
-from contextlib import contextmanager
 
-import duckdb
 
 from store_records import make_run
 from nbtrack.store.errors import NbtrackStorageWarning
 from nbtrack.store.reader import StoreReader
-from nbtrack.store.store import Store
 from nbtrack.store.writer import StoreWriter
 
 
@@ -29,18 +26,7 @@ def test_operation_runs_in_the_batch_transaction(store):
     assert results == [1]
 
 
-def test_operation_retried_with_the_batch_on_storage_trouble(store, monkeypatch):
-    broken = {"on": True}
-    real_write = Store.write
-
-    @contextmanager
-    def flaky(self, timeout=10.0):
-        if broken["on"]:
-            raise duckdb.IOException("IO Error: disk gone")
-        with real_write(self, timeout) as con:
-            yield con
-
-    monkeypatch.setattr(Store, "write", flaky)
+def test_operation_retried_with_the_batch_on_storage_trouble(store, failing_store):
     done = []
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
@@ -48,7 +34,7 @@ def test_operation_retried_with_the_batch_on_storage_trouble(store, monkeypatch)
         w.add_operation(lambda con: con.execute("CREATE TABLE IF NOT EXISTS t (x INT)") and 7, on_commit=done.append)
         assert not w.flush(timeout=0.5)
         assert done == []
-        broken["on"] = False
+        failing_store.broken = False
         assert w.flush(timeout=10)
         w.close(wait=True, timeout=10)
     assert done == [7]

@@ -6,10 +6,8 @@ import subprocess
 import sys
 import time
 import warnings
-from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
 
 from store_records import make_run
 from nbtrack.store import runsql
@@ -62,18 +60,7 @@ def test_lock_held_by_other_process(store):
     assert w.warnings == msgs
 
 
-def test_failing_connection_then_recovery(store, monkeypatch):
-    broken = {"on": True}
-    real_write = Store.write
-
-    @contextmanager
-    def flaky_write(self, timeout=10.0):
-        if broken["on"]:
-            raise duckdb.IOException("IO Error: No space left on device")
-        with real_write(self, timeout) as con:
-            yield con
-
-    monkeypatch.setattr(Store, "write", flaky_write)
+def test_failing_connection_then_recovery(store, failing_store):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         w = StoreWriter(store, make_run("r1"), flush_interval=0.1).start()
@@ -82,7 +69,7 @@ def test_failing_connection_then_recovery(store, monkeypatch):
         assert not w.flush(timeout=1.0)  # nothing raised, just not durable yet
         _rows(w, 3000, 3000)
         w.update_run({"summary": {"a": 2.0}})
-        broken["on"] = False
+        failing_store.broken = False
         assert w.flush(timeout=15)
         w.close(wait=True, timeout=10)
     _assert_exact(store, "r1", 6000)
