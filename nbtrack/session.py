@@ -8,7 +8,6 @@ writers drain to disk.
 
 from __future__ import annotations
 
-import atexit
 import os
 import socket
 import sys
@@ -17,11 +16,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import notebook_hooks
+from .exit_hooks import at_exit
 from .run_config import Config
 from .errors import NoActiveRun, UsageError, no_active_run
 from .names import new_run_id, new_run_name
 from .tracked_run import Run
-from .store import writer as _writer_module  # noqa: F401 - its atexit drain must run after ours
+from .store import writer as _writer_module  # noqa: F401 - registered first, its exit drain runs after ours
 from .store.paths import resolve_store_dir
 from .store.records import RunRecord
 
@@ -312,4 +312,4 @@ def _finish_all_at_exit() -> None:
     wait_for_captures()
 
 
-atexit.register(_finish_all_at_exit)
+at_exit(_finish_all_at_exit)

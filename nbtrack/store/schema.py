@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-import duckdb
-
 from .errors import StoreVersionError
 
 #: columns of ``runs`` in table order, with their SQL types
@@ -89,6 +87,8 @@ def _create_meta(con: Any) -> None:
 
 def schema_version(con: Any) -> int:
     """Schema version recorded in the store (0 for an empty database)."""
+    import duckdb
+
     try:
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
     except duckdb.CatalogException:  # no meta table yet

@@ -12,13 +12,15 @@ import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import TYPE_CHECKING, IO, Any, Iterator
 
-import duckdb
 
 from . import paths
 from .lock import file_lock
 from .schema import SCHEMA_VERSION, check_version, ensure_schema
+
+if TYPE_CHECKING:
+    import duckdb
 
 _CHUNK = 1 << 20
 
@@ -44,6 +46,8 @@ class Store:
         in ``timeout`` s, ``StoreVersionError`` for a store from a newer nbtrack, and
         ``OSError``/``duckdb.Error`` for disk trouble. Closes and unlocks on exit.
         """
+        import duckdb
+
         self.root.mkdir(parents=True, exist_ok=True)
         with file_lock(self.lock_path, shared=False, timeout=timeout):
             con = duckdb.connect(str(self.db_path))
@@ -61,6 +65,8 @@ class Store:
         schema, so a new store simply has no runs. An older schema is migrated first
         (briefly taking the write lock).
         """
+        import duckdb
+
         if not self.db_path.exists():
             con = duckdb.connect(":memory:")
             try:

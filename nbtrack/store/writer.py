@@ -12,7 +12,6 @@ keeps everything in memory and retries with backoff.
 
 from __future__ import annotations
 
-import atexit
 import concurrent.futures.thread  # noqa: F401 - pyarrow imports it lazily; at exit that import would fail
 import hashlib
 import os
@@ -20,15 +19,18 @@ import threading
 import time
 import warnings
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import duckdb
 
-from .convert import rows_to_arrow
 from .errors import NbtrackStorageWarning
 from .records import FileRecord, HistoryRow, RunRecord
-from .commit import OperationError, commit_batch
+from ..exit_hooks import at_exit
 from .store import Store, hash_file
+
+if TYPE_CHECKING:
+    from .commit import OperationError
+
+# duckdb, pyarrow and numpy load on the writer thread (init must not wait ~200 ms for them)
 
 _LIVE: set["StoreWriter"] = set()
 _LIVE_LOCK = threading.Lock()
@@ -50,6 +52,8 @@ class PendingOperation:
 
 
 def _storage_trouble(exc: BaseException) -> bool:
+    import duckdb
+
     return isinstance(exc, (OSError, duckdb.IOException))
 
 
@@ -243,6 +247,8 @@ class StoreWriter:
                 self._cond.notify_all()
 
     def _drain(self) -> None:
+        from .convert import rows_to_arrow
+
         rows = self.rows
         n = len(rows)
         if not n:
@@ -269,6 +275,8 @@ class StoreWriter:
             self._tables.append(table)
 
     def _write_once(self) -> bool:
+        from .commit import OperationError, commit_batch
+
         self._last_try = time.monotonic()
         with self._mu:
             update, self._run_update = self._run_update, {}
@@ -383,4 +391,4 @@ def _drain_at_exit(cap: float = EXIT_CAP) -> None:
                       "their latest history may be lost.", NbtrackStorageWarning, stacklevel=1)
 
 
-atexit.register(_drain_at_exit)
+at_exit(_drain_at_exit)
