@@ -1,0 +1,67 @@
+"""LightGBM: ``nbtrack_callback()`` logs each boosting round; ``log_summary()`` the result.
+
+    from nbtrack.integrations.lightgbm import nbtrack_callback, log_summary
+    booster = lgb.train(params, train_set, 100, valid_sets=[valid], callbacks=[nbtrack_callback()])
+    log_summary(booster)
+
+Each round logs ``<data>_<metric>`` (``valid_0_l2``, as wandb's callback does) and
+``iteration``; ``log_summary`` puts ``best_iteration`` and the best scores in the summary
+and logs the feature importance as ``{"_type": "bar", "labels", "values"}``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+import lightgbm
+
+from ._common import plain, resolve_run
+
+if TYPE_CHECKING:
+    from ..tracked_run import Run
+
+__all__ = ["log_summary", "nbtrack_callback", "wandb_callback"]
+
+
+def nbtrack_callback(run: Run | None = None, log_params: bool = True, define_metric: bool = True) -> Callable[[Any], None]:
+    """A LightGBM callback logging every round's evaluation results to `run` (default: active)."""
+    state = {"first": True}
+
+    def callback(env: Any) -> None:
+        target = resolve_run(run, "lightgbm nbtrack_callback")
+        if state["first"]:
+            state["first"] = False
+            if log_params and env.params:
+                target.config.update({"lightgbm": {str(k): plain(v) for k, v in env.params.items()}})
+            if define_metric:
+                target.define_metric("iteration")
+                target.define_metric("*", step_metric="iteration")
+        row: dict[str, Any] = {f"{item[0]}_{item[1]}": float(item[2]) for item in env.evaluation_result_list or []}
+        row["iteration"] = env.iteration
+        target.log(row)
+
+    callback.order = 20  # type: ignore[attr-defined] - after LightGBM's own record_evaluation
+    return callback
+
+
+def log_summary(model: Any, run: Run | None = None, feature_importance: bool = True) -> None:
+    """Summary ``best_iteration`` and ``best_score/<data>/<metric>``; feature importance (gain) as a bar value."""
+    target = resolve_run(run, "lightgbm log_summary")
+    booster = getattr(model, "booster_", model)
+    best = getattr(booster, "best_iteration", None)
+    if best is not None:
+        target.summary["best_iteration"] = int(best)
+    for data, metrics in (getattr(booster, "best_score", None) or {}).items():
+        for metric, value in metrics.items():
+            target.summary[f"best_score/{data}/{metric}"] = float(value)
+    if feature_importance:
+        values = booster.feature_importance(importance_type="gain")
+        names = booster.feature_name()
+        ordered = sorted(zip(names, values), key=lambda kv: -kv[1])[:30]
+        target.log({"feature_importance": {"_type": "bar", "kind": "feature_importances", "source": "gain",
+                                           "labels": [str(k) for k, _ in ordered], "values": [float(v) for _, v in ordered]}},
+                   commit=False)
+
+
+#: wandb's name.
+wandb_callback = nbtrack_callback
