@@ -150,7 +150,8 @@ def init(
     shell = notebook_hooks.install()
     if shell is None:
         _watch_script_exit()
-        print(f"nbtrack: run {run.name} ({run.id}) in project {run.project!r}, stored in {store_dir}", file=sys.stderr)
+        where = f"stored in {store_dir}" if store_dir is not None else "kept nowhere (mode='disabled')"
+        print(f"nbtrack: run {run.name} ({run.id}) in project {run.project!r}, {where}", file=sys.stderr)
     elif _live_enabled(live, shell):
         from .live.session import LiveSession
 

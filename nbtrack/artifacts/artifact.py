@@ -355,11 +355,15 @@ class Artifact:
         self._entries[entry.path] = entry
         return entry
 
-    def _blob_root(self) -> Path:
+    def _blob_root(self) -> Path | None:
+        """The store blobs go to: the active run's, else the default one; None while the
+        active run keeps nothing (mode="disabled"): files are then staged privately."""
         if self._store_root is None:
             session = sys.modules.get("nbtrack.session")
             run = session.active() if session is not None else None
-            if run is not None and getattr(run, "dir", None):
+            if run is not None:
+                if not getattr(run, "dir", None):
+                    return None
                 self._store_root = Path(run.dir)
             else:
                 from ..store.paths import resolve_store_dir
@@ -371,10 +375,12 @@ class Artifact:
         """Copy a file's current content somewhere stable; (sha256, size, where)."""
         from ..store.store import Store
 
+        root = self._blob_root()
         try:
-            store = Store(self._blob_root())
-            sha, size = store.put_blob_file(path)
-            return sha, size, str(store.blob_path(sha))
+            if root is not None:
+                store = Store(root)
+                sha, size = store.put_blob_file(path)
+                return sha, size, str(store.blob_path(sha))
         except OSError:
             pass  # the store is not writable now: stage privately, the writer copies later
         if self._staging is None:

@@ -232,3 +232,15 @@ def test_artifact_save_without_a_run(tmp_path):
     assert art.version == "v0"
     got = nbtrack.Api().artifact("solo/alone:latest")
     assert got.logged_by().job_type == "auto"
+
+
+def test_disabled_run_keeps_no_artifact_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NBTRACK_DIR")
+    run = nbtrack.init(project="p", mode="disabled")
+    (tmp_path / "w.bin").write_bytes(b"weights")
+    art = nbtrack.Artifact("model", "model")
+    art.add_file(str(tmp_path / "w.bin"))
+    run.log_artifact(art)
+    nbtrack.finish()
+    assert not (tmp_path / "nbtrack").exists()
