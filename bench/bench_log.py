@@ -26,6 +26,24 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
+MEMORY = r"""
+import json, psutil, sys, tempfile, time
+import nbtrack
+proc = psutil.Process()
+run = nbtrack.init(project="memory", dir=tempfile.mkdtemp(prefix="nbtrack-bench-"), live=False)
+marks = {int(m) for m in sys.argv[1].split(",")}
+peak = 0
+out = []
+for i in range(max(marks)):
+    nbtrack.log({"loss": 1.0 / (i + 1), "acc": 0.5, "lr": 1e-3, "grad_norm": 0.5})
+    if i % 10_000 == 0:
+        peak = max(peak, proc.memory_info().rss)
+    if i + 1 in marks:
+        out.append((i + 1, proc.memory_info().rss / 2**20, peak / 2**20))
+nbtrack.finish()
+print(json.dumps(out))
+"""
+
 CHILD = r"""
 import json, os, resource, sys, tempfile, time
 steps, mode = int(sys.argv[1]), sys.argv[2]
@@ -117,6 +135,12 @@ def main() -> None:
     pending = [child(250_000, "pending", {"NBTRACK_FLUSH_INTERVAL": "3600"}) for _ in range(args.repeats)]
     print(f"\nfinish() with 1M points (250k steps x 4) pending: median {med([p['finish_ms'] for p in pending]):.1f} ms; "
           f"all {pending[0]['rows_stored']:,} rows on disk afterwards; peak RSS {med([p['peak_rss_mb'] for p in pending]):.0f} MB")
+    marks = [250_000, 1_000_000, 2_000_000, 4_000_000]
+    result = subprocess.run([sys.executable, "-c", MEMORY, ",".join(map(str, marks))], capture_output=True, text=True)
+    if result.returncode == 0:
+        points = json.loads(result.stdout.strip().splitlines()[-1])
+        print("\nmemory while logging at full speed (RSS, MB): " + "; ".join(
+            f"{steps:,} steps: {rss:.0f} (peak so far {peak:.0f})" for steps, rss, peak in points))
     peers_python = os.environ.get("PEERS_PYTHON")
     if peers_python:
         print("\npeers on this machine (same 4-scalar dict, same steps):")
