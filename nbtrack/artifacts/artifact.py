@@ -8,7 +8,6 @@ written, into a private staging directory that the run's writer copies from late
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sys
@@ -19,10 +18,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from ..store.store import hash_file
+from .download import default_root, materialise
 from .manifest import ArtifactEntry, Manifest, clean_path
 from .names import check_name
-
-_CHUNK = 1 << 20
 
 
 class Artifact:
@@ -216,8 +215,8 @@ class Artifact:
         entries = self.files()
         if path_prefix:
             entries = [e for e in entries if e.path.startswith(path_prefix)]
-        self._materialise(entries, root)
-        return str(self._default_root() if root is None else Path(root))
+        materialise(self, entries, root)
+        return str(default_root(self) if root is None else Path(root))
 
     def checkout(self, root: str | os.PathLike[str] | None = None) -> str:
         """Make ``root`` hold exactly this artifact's files (others are deleted)."""
@@ -230,52 +229,14 @@ class Artifact:
 
     def verify(self, root: str | os.PathLike[str] | None = None) -> None:
         """Raise ValueError unless ``root`` holds exactly this artifact's files."""
-        target = Path(self._default_root() if root is None else root)
+        target = Path(default_root(self) if root is None else root)
         found = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
         if found != set(self._entries):
             raise ValueError(f"nbtrack.Artifact.verify: {target} holds {sorted(found ^ set(self._entries))} "
                              "that differ from the artifact's file list.")
         for e in self._entries.values():
-            if _sha_of(target / e.path) != e.digest:
+            if hash_file(target / e.path)[0] != e.digest:
                 raise ValueError(f"nbtrack.Artifact.verify: {e.path} differs from the artifact.")
-
-    def _default_root(self) -> Path:
-        if self._version is None:
-            raise ValueError(f"nbtrack.Artifact.download: artifact {self._base!r} has no version yet; "
-                             "log it and call wait() first, or pass root=.")
-        sep = "-" if sys.platform == "win32" else ":"
-        return Path("artifacts") / f"{self._base}{sep}v{self._version}"
-
-    def _materialise(self, entries: list[ArtifactEntry], root: str | os.PathLike[str] | None) -> list[str]:
-        target_root = self._default_root() if root is None else Path(root)
-        out = []
-        for e in entries:
-            target = target_root / e.path
-            if not (target.is_file() and target.stat().st_size == e.size and _sha_of(target) == e.digest):
-                source = self._source(e)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_name(f".{target.name}.{os.getpid()}.nbtrack-tmp")
-                try:
-                    shutil.copyfile(source, tmp)
-                    os.replace(tmp, target)
-                finally:
-                    if tmp.exists():
-                        tmp.unlink()
-            out.append(str(target))
-        return out
-
-    def _source(self, e: ArtifactEntry) -> str:
-        """A readable copy of an entry's content (its staged copy or a stored blob)."""
-        candidates = [e.local_path] if e.local_path else []
-        if self._store_root is not None:
-            from ..store.paths import blob_path
-
-            candidates.append(str(blob_path(self._store_root, e.digest)))
-        for c in candidates:
-            if c and os.path.isfile(c):
-                return c
-        raise FileNotFoundError(f"nbtrack: the content of {e.path!r} (sha256 {e.digest[:12]}) is missing from "
-                                f"{self._store_root}; the store's blobs may have been deleted.")
 
     # -- logging -----------------------------------------------------------------------
     def wait(self, timeout: float | None = None) -> Artifact:
@@ -376,27 +337,14 @@ class Artifact:
         from ..store.store import Store
 
         root = self._blob_root()
-        try:
-            if root is not None:
-                store = Store(root)
-                sha, size = store.put_blob_file(path)
-                return sha, size, str(store.blob_path(sha))
-        except OSError:
-            pass  # the store is not writable now: stage privately, the writer copies later
+        if root is not None:
+            try:
+                return _put(Store(root), path)
+            except OSError:
+                pass  # the store is not writable now: stage privately, the writer copies later
         if self._staging is None:
             self._staging = tempfile.mkdtemp(prefix="nbtrack-artifact-")
-        tmp = os.path.join(self._staging, f".in.{threading.get_ident()}")
-        h = hashlib.sha256()
-        size = 0
-        with open(path, "rb") as src, open(tmp, "wb") as out:
-            for chunk in iter(lambda: src.read(_CHUNK), b""):
-                h.update(chunk)
-                out.write(chunk)
-                size += len(chunk)
-        sha = h.hexdigest()
-        final = os.path.join(self._staging, sha)
-        os.replace(tmp, final)
-        return sha, size, final
+        return _put(Store(self._staging), path)  # the same content-addressed layout, privately
 
     def _on_commit(self, result: dict[str, Any]) -> None:
         if "error" in result:
@@ -432,9 +380,6 @@ class Artifact:
         return art
 
 
-def _sha_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(_CHUNK), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def _put(store: Any, path: str) -> tuple[str, int, str]:
+    sha, size = store.put_blob_file(path)
+    return sha, size, str(store.blob_path(sha))

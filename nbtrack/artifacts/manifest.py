@@ -14,6 +14,8 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from .download import materialise
+
 
 @dataclass
 class ArtifactEntry:
@@ -39,7 +41,7 @@ class ArtifactEntry:
         """Write this file under ``root`` (default: the artifact's download dir); its path."""
         if self._artifact is None:
             raise ValueError("this entry does not belong to an artifact")
-        return self._artifact._materialise([self], root)[0]
+        return materialise(self._artifact, [self], root)[0]
 
 
 class Manifest:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import UsageError
 from . import ops, query
 from .artifact import Artifact
+from .download import source_of
 from .names import check_aliases
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def log_artifact(run: Run, artifact_or_path: Artifact | str | os.PathLike[str], 
         except OSError:
             here = False
         if not here:
-            writer.add_blob_file(art._source(entry), entry.digest)
+            writer.add_blob_file(source_of(art, entry), entry.digest)
     art._store_root = Path(store.root)
     art._writer = writer
     art._aliases = alias_list
