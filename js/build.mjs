@@ -1,4 +1,6 @@
-// Bundles src/index.ts into ../nbtrack/static/widget.js (+ widget.css) for anywidget.
+// Bundles src/index.ts into ../nbtrack/static/widget.js (+ widget.css) for the live panel and
+// src/table/entry.ts into table.js (+ table.css) for the runs table: two self-contained
+// bundles (anywidget ships each one per displayed widget) sharing source modules.
 // --define:define.amd=false keeps the bundle working in VS Code (AMD `define` checks break there).
 import * as esbuild from "esbuild";
 import { fileURLToPath } from "node:url";
@@ -6,8 +8,8 @@ import path from "node:path";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const options = {
-  entryPoints: [path.join(here, "src/index.ts")],
-  outfile: path.join(here, "../nbtrack/static/widget.js"),
+  entryPoints: { widget: path.join(here, "src/index.ts"), table: path.join(here, "src/table/entry.ts") },
+  outdir: path.join(here, "../nbtrack/static"),
   bundle: true,
   format: "esm",
   minify: true,

@@ -10,6 +10,7 @@ to. No account, no server, no network.
         nbtrack.log({"loss": 1 / (step + 1)})
     nbtrack.finish()
     nbtrack.runs("mnist")          # a pandas DataFrame, one row per run
+    nbtrack.table("mnist")         # the runs table widget: sort, filter, compare, code, diff
 
 `import nbtrack` is cheap: the modules behind each name load on first use.
 """
@@ -26,6 +27,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from .api import Api, runs, sql
     from .live import compare
+    from .runs_table import table
     from .artifacts import Artifact
     from .magic import load_ipython_extension
     from .media import Image
@@ -56,6 +58,7 @@ _LAZY = {
     "use_artifact": "session",
     "Artifact": "artifacts",
     "compare": "live",
+    "table": "runs_table",
 }
 
 __all__ = ["Error", "UsageError", "config", "run", "summary", *_LAZY]

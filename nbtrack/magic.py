@@ -12,7 +12,8 @@ Usage:
                   start a run; key=value pairs become its config (values read as Python literals)
   %nbtrack finish  finish the active run
   %nbtrack status  show the active run
-  %nbtrack runs [PROJECT]  list the runs of a project (all projects without one)"""
+  %nbtrack runs [PROJECT]  the runs table of a project (all projects without one);
+                  nbtrack.runs(PROJECT) gives the same as a pandas DataFrame"""
 
 _INIT_OPTIONS = {"--project": "project", "--name": "name", "--notes": "notes", "--tags": "tags",
                  "--dir": "dir", "--group": "group", "--job-type": "job_type", "--id": "id"}
@@ -85,13 +86,13 @@ def nbtrack_magic(line: str) -> Any:
             print(_status(run))
             return None
         if command == "runs":
-            from .api import runs
+            from .runs_table.widget import table
 
-            frame = runs(rest[0] if rest else None)
-            if frame.empty:
+            widget = table(rest[0] if rest else None)
+            if widget.total == 0:
                 print("nbtrack: no runs yet")
                 return None
-            return frame
+            return widget
     except MagicUsageError as exc:
         print(f"%nbtrack: {exc}")
         return None

@@ -1,0 +1,80 @@
+// Mirror of nbtrack/table/messages.py: keep the two in step.
+
+export interface Column {
+  key: string;
+  label: string;
+  group: "run" | "config" | "summary";
+  kind: "num" | "str" | "tags" | "time";
+}
+
+export interface ColData {
+  v?: unknown[];
+  buf?: number;
+}
+
+export interface Rows {
+  ids: string[];
+  cols: Record<string, ColData>;
+}
+
+export interface TableTraits {
+  uid: string;
+  project: string | null;
+  columns: Column[];
+  page: Rows | Record<string, never>;
+  total: number;
+  filter: string;
+  selected: string[];
+}
+
+export interface Reply {
+  type: "reply";
+  rid: number;
+  req: string;
+  ok: boolean;
+  error?: string;
+  [k: string]: unknown;
+}
+
+export interface CurveSeries {
+  run: string;
+  n: number;
+  buf: number; // Float64 x[n] then y[n]
+}
+
+export interface ImportanceRow {
+  param: string;
+  importance: number | null;
+  corr: number | null;
+}
+
+export interface Cell {
+  type: string;
+  source: string;
+  outputs: string[];
+}
+
+export interface RunDetail {
+  id: string;
+  name: string;
+  project: string;
+  state: string;
+  notes: string;
+  tags: string[];
+  created_at: number | null;
+  finished_at: number | null;
+  config: Record<string, unknown>;
+  summary: Record<string, unknown>;
+  environment: Record<string, unknown>;
+  packages: string[];
+  git_diff: string;
+  files: { name: string; size: number; kind: string }[];
+  images: { name: string; src: string }[];
+  cells: Cell[];
+}
+
+export interface ConfigDiffRow {
+  key: string;
+  a: string | null;
+  b: string | null;
+}

@@ -1,0 +1,167 @@
+"""The kernel side of the runs table: answers the browser's requests from the store.
+
+Every store access goes through StoreReader (shared lock held only while copying out)
+or StoreEditor (exclusive lock for an edit). No user text is pasted into SQL: filters
+are parsed (filters.py) and evaluated in Python; ids and keys are parameters.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import time
+from typing import Any
+
+from ..store.editor import StoreEditor
+from ..store.reader import StoreReader
+from ..store.store import Store
+from . import diff, filters
+from .importance import importance
+from .queries import TableData, curves, flat, load_table
+
+PAGE_ROWS = 200  # rows in the saved ``page`` trait
+MAX_IMAGES = 12
+MAX_IMAGE_BYTES = 300_000
+MAX_DIFF_TEXT = 2_000_000
+FRESH_SECONDS = 5.0  # a load request this soon after the last read reuses it
+
+
+class TableService:
+    def __init__(self, project: str | None = None, dir: str | os.PathLike[str] | None = None) -> None:
+        from ..store.paths import resolve_store_dir
+
+        self.project = project
+        self.store = Store(resolve_store_dir(dir))
+        self.reader = StoreReader(self.store)
+        self.editor = StoreEditor(self.store)
+        self.data: TableData | None = None
+        self.loaded_at = 0.0
+
+    def load(self) -> TableData:
+        self.data = load_table(self.reader, self.project)
+        self.loaded_at = time.monotonic()
+        return self.data
+
+    def filtered_ids(self, text: str) -> list[str]:
+        """Ids of the runs a filter keeps (FilterError with a readable message if bad)."""
+        data = self.data or self.load()
+        f = filters.parse(text, [c["key"] for c in data.columns], data.kinds)
+        mask = filters.apply(f, data.data, data.kinds, len(data))
+        return [i for i, ok in zip(data.ids, mask) if ok]
+
+    # -- requests ------------------------------------------------------------------------
+    def handle(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
+        kind = msg.get("type")
+        fn = getattr(self, f"_on_{kind}", None) if isinstance(kind, str) and kind.isidentifier() else None
+        if fn is None:
+            raise ValueError(f"unknown request {kind!r}")
+        return fn(msg)
+
+    def _on_load(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
+        # the widget's first "load" comes right after it was built: reuse that read
+        fresh = self.data is not None and time.monotonic() - self.loaded_at < FRESH_SECONDS
+        data = self.data if fresh and self.data is not None else self.load()
+        rows, buffers = data.rows(binary=True)
+        return {"columns": data.columns, "rows": rows, "total": len(data)}, buffers
+
+    def _on_curves(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
+        ids = [str(i) for i in msg.get("ids", [])][:50]
+        series, buffers = curves(self.reader, ids, str(msg.get("key", "")), int(msg.get("width", 800)))
+        return {"key": msg.get("key"), "series": series}, buffers
+
+    def _on_importance(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
+        data = self.data or self.load()
+        metric = str(msg.get("metric", ""))
+        if metric not in data.data:
+            raise ValueError(f"unknown metric {metric!r}")
+        wanted = msg.get("ids")
+        if wanted is not None:
+            keep = set(map(str, wanted))
+            rows = [i for i, rid in enumerate(data.ids) if rid in keep]
+        else:
+            rows = list(range(len(data)))
+        params = {c["key"]: [data.data[c["key"]][i] for i in rows] for c in data.columns if c["group"] == "config"}
+        out = importance(params, [data.data[metric][i] for i in rows])
+        return {"metric": metric, **out}, []
+
+    def _on_detail(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
+        from ..api import ApiRun
+
+        rec = self.reader.run(str(msg.get("id", "")))
+        if rec is None:
+            raise ValueError("this run is no longer in the store")
+        run = ApiRun(rec, self.reader)
+        env = dict(rec.get("environment") or {})
+        pkgs = env.pop("packages", None)
+        files = run.files()
+        git_diff = next((f for f in files if f.name == "code/git.diff"), None)
+        images = []
+        for f in files:
+            if f.kind == "media" and f.name.lower().endswith((".png", ".jpg", ".jpeg", ".gif")) and len(images) < MAX_IMAGES:
+                if f.size <= MAX_IMAGE_BYTES:
+                    try:
+                        mime = "image/png" if f.name.lower().endswith(".png") else "image/jpeg" if "jp" in f.name.lower()[-5:] else "image/gif"
+                        images.append({"name": f.name, "src": f"data:{mime};base64," + base64.b64encode(f.read()).decode("ascii")})
+                    except OSError:
+                        pass
+        try:
+            cells = diff.notebook_cells(run.code())
+        except Exception as exc:  # noqa: BLE001 - a broken snapshot must not break the page
+            cells = [{"type": "raw", "source": f"(could not read the code snapshot: {exc})", "outputs": []}]
+        return {"run": {
+            "id": run.id, "name": run.name, "project": run.project, "state": run.state,
+            "notes": run.notes or "", "tags": run.tags, "created_at": rec.get("created_at"),
+            "finished_at": rec.get("finished_at"), "config": _jsonable(flat(run.config)),
+            "summary": _jsonable(flat(run.summary)), "environment": _jsonable(env),
+            "packages": sorted(f"{k}=={v}" for k, v in (pkgs or {}).items()) if isinstance(pkgs, dict) else [],
+            "git_diff": _read_text(git_diff, 200_000),
+            "files": [{"name": f.name, "size": f.size, "kind": f.kind} for f in files],
+            "images": images, "cells": cells,
+        }}, []
+
+    def _on_diff(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
+        from ..api import ApiRun
+
+        out: dict[str, Any] = {}
+        runs = []
+        for key in ("a", "b"):
+            rec = self.reader.run(str(msg.get(key, "")))
+            if rec is None:
+                raise ValueError(f"run {msg.get(key)!r} is not in the store")
+            runs.append(ApiRun(rec, self.reader))
+        a, b = runs
+        ta, tb = (diff.code_text(diff.notebook_cells(r.code()))[:MAX_DIFF_TEXT] for r in (a, b))
+        out["code"] = diff.text_diff(ta, tb, f"{a.name} ({a.id})", f"{b.name} ({b.id})")
+        out["config"] = diff.config_diff(a.config, b.config)
+        out["a"], out["b"] = {"id": a.id, "name": a.name}, {"id": b.id, "name": b.name}
+        return out, []
+
+    def _on_edit(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
+        rid = str(msg.get("id", ""))
+        tags = msg.get("tags")
+        self.editor.update(rid, name=msg.get("name"), notes=msg.get("notes"),
+                           tags=[str(t) for t in tags] if isinstance(tags, list) else None)
+        rec = self.reader.run(rid) or {}
+        return {"id": rid, "name": rec.get("name") or rid, "notes": rec.get("notes") or "",
+                "tags": list(rec.get("tags") or [])}, []
+
+    def _on_delete(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
+        deleted = self.editor.delete([str(i) for i in msg.get("ids", [])])
+        if self.data is not None:
+            self.load()
+        return {"deleted": deleted}, []
+
+
+def _read_text(f: Any, cap: int) -> str:
+    if f is None:
+        return ""
+    try:
+        return f.read()[:cap].decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
+    import json
+
+    return json.loads(json.dumps(d, default=str))

@@ -1,0 +1,88 @@
+"""Edit stored runs from a reader's side (the runs table): rename, notes, tags, delete.
+
+Each call takes the store's exclusive lock, changes only the named columns (a partial
+UPDATE through ``runsql.upsert_run``) and releases it. A running run's own writer sends
+only the columns that changed in its process (its first batch carries the whole record;
+later ones only history, summary, heartbeat, config and the like, and ``name`` only if
+the process renames the run itself), so a rename made here is not undone.
+
+Deleting removes the run's rows from ``runs``, ``history``, ``files`` and ``lineage``;
+the blobs stay (they are content-addressed and may be shared with other runs or
+artifacts). A run that is still running is refused unless ``force``: its writer would
+insert the run again at its next batch.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from . import runsql, writer
+from .liveness import effective_state
+from .store import Store
+
+_TABLES = ("history", "files", "lineage")
+
+
+class RunNotFound(KeyError):
+    """No run with that id in the store."""
+
+
+class StoreEditor:
+    def __init__(self, store: Store, lock_timeout: float = 10.0) -> None:
+        self.store = store
+        self.lock_timeout = lock_timeout
+
+    def update(self, run_id: str, *, name: str | None = None, notes: str | None = None,
+               tags: Sequence[str] | None = None) -> None:
+        """Set the given fields of one run (others untouched); RunNotFound if absent."""
+        fields: dict[str, Any] = {}
+        if name is not None:
+            name = str(name).strip()
+            if not name:
+                raise ValueError("a run's name cannot be empty")
+            fields["name"] = name
+        if notes is not None:
+            fields["notes"] = str(notes)
+        if tags is not None:
+            clean: list[str] = []
+            for t in tags:
+                t = str(t).strip()
+                if t and t not in clean:
+                    clean.append(t)
+            fields["tags"] = clean
+        if not fields:
+            return
+        writer.flush_all(timeout=5.0)
+        with self.store.write(timeout=self.lock_timeout) as con:
+            if not con.execute("SELECT count(*) FROM runs WHERE id = ?", [run_id]).fetchall()[0][0]:
+                raise RunNotFound(run_id)
+            runsql.upsert_run(con, run_id, fields)  # the run exists: a partial UPDATE
+
+    def delete(self, run_ids: Sequence[str], force: bool = False) -> list[str]:
+        """Delete runs and their history/files/lineage rows; return the ids deleted."""
+        ids = [str(i) for i in run_ids]
+        if not ids:
+            return []
+        writer.flush_all(timeout=5.0)
+        with self.store.write(timeout=self.lock_timeout) as con:
+            cur = con.execute("SELECT * FROM runs WHERE list_contains(?::VARCHAR[], id)", [ids])
+            names = [d[0] for d in cur.description]
+            recs = [runsql.from_row(names, r) for r in cur.fetchall()]
+            running = [r["id"] for r in recs if effective_state(r) == "running"]
+            if running and not force:
+                raise ValueError(f"run(s) still running: {', '.join(running)}; finish them first")
+            found = [r["id"] for r in recs]
+            if not found:
+                return []
+            tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for t in _TABLES:
+                    if t in tables:
+                        con.execute(f"DELETE FROM {t} WHERE list_contains(?::VARCHAR[], run_id)", [found])
+                con.execute("DELETE FROM runs WHERE list_contains(?::VARCHAR[], id)", [found])
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return found
