@@ -47,17 +47,9 @@ def snap_series(run: str, key: str, m: SeriesMirror | None, x: np.ndarray, t: np
 
 
 def _thumbnail(sha: str) -> bytes | None:
-    try:
-        from nbtrack.media import thumbnail  # type: ignore[attr-defined]
-    except Exception:
-        try:
-            from nbtrack.media.thumbs import thumbnail
-        except Exception:
-            return None
-    try:
-        return thumbnail(sha)
-    except Exception:
-        return None
+    from nbtrack.media import thumbnail
+
+    return thumbnail(sha)
 
 
 class LiveData:

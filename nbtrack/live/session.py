@@ -42,15 +42,8 @@ def _display(obj: Any, display_id: str, update: bool = False) -> None:
 
 
 def _reader(store_root: str | None) -> Any:
-    """The store's reader, or None when the store package is not there (yet)."""
-    try:
-        from nbtrack.store import Store, StoreReader  # type: ignore[attr-defined]
-    except ImportError:
-        try:
-            from nbtrack.store.reader import StoreReader  # type: ignore[import-not-found]
-            from nbtrack.store.store import Store
-        except ImportError:
-            return None
+    from nbtrack.store import Store, StoreReader
+
     return StoreReader(Store(store_root))
 
 
@@ -160,8 +153,6 @@ class LiveSession:
     def _read_earlier(self, wanted: int) -> None:
         try:
             reader = _reader(self.store_root)
-            if reader is None:
-                return
             recs = [r for r in reader.runs(project=self.info.get("project") or None)
                     if r.get("id") != self.info["id"] and r.get("state") == "finished"]
             recs.sort(key=lambda r: r.get("created_at") or 0, reverse=True)
@@ -182,8 +173,6 @@ def compare(run_ids: list[str] | None = None, project: str | None = None, keys: 
             store_root: str | None = None, width_px: int = 800, limit: int = 10) -> LivePanel:
     """Overlay runs from the store (downsampled in DuckDB) in the same panel UI."""
     reader = _reader(store_root)
-    if reader is None:
-        raise RuntimeError("nbtrack.live.compare needs the nbtrack store (nbtrack.store.StoreReader)")
     recs = list(reader.runs(project=project))
     if run_ids is not None:
         by_id = {r.get("id"): r for r in recs}
