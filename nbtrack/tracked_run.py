@@ -56,6 +56,7 @@ class Run:
         self._observe = self.summary.observe
         self._writer = writer
         self._append_row = writer.rows.append if writer is not None else _Discard().append
+        self._writer_warming = writer is not None  # until its first commit (see StoreWriter.wait_ready)
         self._live: LiveSession | None = None
         self._append_live: Any = None
         self.live_cell_pending = False  # set by the notebook hooks on each new cell
@@ -152,6 +153,9 @@ class Run:
         self._step = step + 1
         if not row:
             return
+        if self._writer_warming:
+            self._writer_warming = False
+            self._writer.wait_ready()
         now = time.time()
         entry = (step, now, row)
         self._append_row(entry)

@@ -68,13 +68,15 @@ class StoreWriter:
         heartbeat_interval: float = 10.0,
         lock_timeout: float = 10.0,
         max_buffer_values: int = 200_000,
+        max_pending_values: int = 2_000_000,
     ) -> None:
         self.store = store
         self.run_id: str = run["id"]
         self.flush_interval = flush_interval
         self.heartbeat_interval = heartbeat_interval
         self.lock_timeout = lock_timeout
-        self.max_buffer_values = max_buffer_values
+        self.max_buffer_values = max_buffer_values  # Python rows converted to Arrow past this
+        self.max_pending_values = max_pending_values  # converted rows committed early past this
         #: committed rows appended by the run (hot path of log(), no lock)
         self.rows: list[HistoryRow] = []
         #: storage warnings emitted so far (also sent through ``warnings.warn``)
@@ -97,6 +99,8 @@ class StoreWriter:
         self._backoff = 0.25
         self._last_try = 0.0
         self._last_ok = 0.0
+        #: set once the thread has loaded duckdb/pyarrow (see ``wait_ready``)
+        self.ready = threading.Event()
         self._thread = threading.Thread(
             target=self._loop, name=f"nbtrack-writer-{self.run_id}", daemon=True
         )
@@ -216,6 +220,9 @@ class StoreWriter:
         except IndexError:
             return False
 
+    def _pending_big(self) -> bool:
+        return sum(t.num_rows for t in self._tables) >= self.max_pending_values
+
     def _due(self, now: float) -> bool:
         if now < self._retry_at:
             return False
@@ -223,12 +230,28 @@ class StoreWriter:
             return True
         if now - self._last_try >= self.flush_interval and self._has_pending():
             return True
-        return now - self._last_ok >= self.heartbeat_interval or self._buffer_big()
+        return now - self._last_ok >= self.heartbeat_interval or self._pending_big()
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        """Block until the thread has loaded its libraries.
+
+        They load on the thread so that init() returns at once; but a training loop that
+        never releases the GIL would starve an import on another thread (each of its many
+        file look-ups hands the GIL back and waits a switch interval to get it again), so
+        the run waits here once, at its first committed step, giving the import the CPU.
+        """
+        self.ready.wait(timeout)
 
     def _loop(self) -> None:
         try:
+            _load_libraries()
+            self.ready.set()
             while True:
                 while not self._due(time.monotonic()):
+                    if self._buffer_big():
+                        # Convert early (Arrow holds a batch in about a third of the memory of the
+                        # Python rows) but commit on schedule: each commit costs a file open/close.
+                        self._drain()
                     self._wake.wait(0.05)
                     self._wake.clear()
                 with self._cond:
@@ -243,6 +266,7 @@ class StoreWriter:
         finally:
             with _LIVE_LOCK:
                 _LIVE.discard(self)
+            self.ready.set()
             with self._cond:
                 self._cond.notify_all()
 
@@ -376,6 +400,13 @@ def flush_all(timeout: float | None = 5.0) -> bool:
         remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
         ok = w.flush(remaining) and ok
     return ok
+
+
+def _load_libraries() -> None:
+    """Import what converting and committing need (about 0.2-0.4 s on a cold process)."""
+    from . import commit, convert  # noqa: F401 - numpy, pyarrow
+    import duckdb  # noqa: F401
+    import pandas  # noqa: F401 - duckdb imports it at the first scan of an Arrow table
 
 
 def _drain_at_exit(cap: float = EXIT_CAP) -> None:

@@ -15,6 +15,9 @@ class RecordingWriter:
         self.files: list[tuple[str, str, bytes | None, str | None]] = []
         self.closed = False
 
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        pass
+
     def update_run(self, fields: dict[str, Any]) -> None:
         self.updates.append(dict(fields))
 
