@@ -75,12 +75,12 @@ def resolve_column(name: str, columns: Sequence[str]) -> str:
     raise FilterError(f"unknown column {name!r}")
 
 
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?|[+-]?(inf|infinity)", re.IGNORECASE)
+
+
 def _number(text: str) -> float | None:
-    try:
-        v = float(text)
-    except ValueError:
-        return None
-    return None if math.isnan(v) else v
+    """A number as the browser's parser reads one (no "1_000", "nan" or hex)."""
+    return float(text) if _NUMBER.fullmatch(text) else None
 
 
 def parse(text: str, columns: Sequence[str], kinds: dict[str, str] | None = None) -> Filter:

@@ -1,5 +1,5 @@
 // The table's filter language, evaluated over the rows the browser holds.
-// Mirror of nbtrack/table/filters.py: keep the two in step.
+// Mirror of nbtrack/runs_table/filters.py: tests/table/test_filter_parity.py keeps the two in step.
 import type { Column } from "./messages";
 
 export interface Clause {
