@@ -1,4 +1,4 @@
-// Mirror of nbtrack/table/messages.py: keep the two in step.
+// Mirror of nbtrack/runs_table/messages.py: keep the two in step.
 
 export interface Column {
   key: string;
