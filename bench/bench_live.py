@@ -16,7 +16,6 @@ import json
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -155,27 +154,18 @@ def bench_browser() -> None:
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(ROOT / "tests" / "browser"))
-    import conftest as C  # the same server/browser recipe as the browser tests
+    from jupyter_lab import CHROME_ARGS, CHROMIUM, running_lab  # the browser tests' recipe
 
-    class Factory:
-        def mktemp(self, _name: str) -> Path:
-            return Path(tempfile.mkdtemp())
-
-    gen = C.lab.__wrapped__(Factory())
-    lab = next(gen)
-    try:
+    with running_lab(Path(tempfile.mkdtemp())) as lab:
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell(LATENCY_SETUP), nbformat.v4.new_code_cell(LATENCY_RUN),
                     nbformat.v4.new_code_cell(BIG_SETUP), nbformat.v4.new_code_cell(BIG_PUSH)]
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(nb, lab.root / "bench.ipynb")
         with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=C.CHROMIUM, args=C.CHROME_ARGS)
+            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
             pg = b.new_page(viewport={"width": 1280, "height": 1000})
-            pg.goto(lab.url("/lab/tree/bench.ipynb?reset"))
-            status = ("() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-                      " const k = w && w.sessionContext.session && w.sessionContext.session.kernel; return k && k.status; }")
-            pg.wait_for_function(f"({status})() === 'idle'", timeout=60_000)
+            lab.open(pg, "/lab/tree/bench.ipynb?reset")
             # record when each step's pixels are on screen: after the frame that rendered it
             pg.evaluate("""() => { window.__seen = {}; const tick = () => {
                 const p = document.querySelector('.nbt-panel');
@@ -215,11 +205,6 @@ def bench_browser() -> None:
                ["1M-step run (3 keys): first render ms", f"{first_ms:.1f}"],
                ["1M-step run: points held in browser", f"{pts:,}"],
                ["1M-step run: render after a full reset, ms", ", ".join(f"{x:.1f}" for x in reset_ms)]])
-    finally:
-        try:
-            next(gen)
-        except StopIteration:
-            pass
 
 
 def main() -> None:

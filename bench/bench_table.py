@@ -99,27 +99,18 @@ def bench_browser(dir: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(ROOT / "tests" / "browser"))
-    import conftest as C
+    from jupyter_lab import CHROME_ARGS, CHROMIUM, running_lab  # the browser tests' recipe
 
-    class Factory:
-        def mktemp(self, _name: str) -> Path:
-            return Path(tempfile.mkdtemp())
-
-    gen = C.lab.__wrapped__(Factory())
-    lab = next(gen)
-    try:
+    with running_lab(Path(tempfile.mkdtemp())) as lab:
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell(f"import nbtrack\nt = nbtrack.table('bench', dir={str(dir)!r})\nt")]
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(nb, lab.root / "bench_table.ipynb")
         sel = ".nbt-table"
         with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=C.CHROMIUM, args=C.CHROME_ARGS)
+            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
             pg = b.new_page(viewport={"width": 1280, "height": 1000})
-            pg.goto(lab.url("/lab/tree/bench_table.ipynb?reset"))
-            status = ("() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-                      " const k = w && w.sessionContext.session && w.sessionContext.session.kernel; return k && k.status; }")
-            pg.wait_for_function(f"({status})() === 'idle'", timeout=60_000)
+            lab.open(pg, "/lab/tree/bench_table.ipynb?reset")
             # warm the kernel's imports once (a user's second table), then time a fresh open
             t0 = time.time()
             pg.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
@@ -173,11 +164,6 @@ def bench_browser(dir: Path) -> None:
               f"input -> painted after the 120 ms typing debounce: median {statistics.median(filters):.1f} ms")
         print(f"browser: overlay 20 runs x 1M steps: select -> drawn {overlay_wall:.2f} s; request (DuckDB M4 + transfer) "
               f"{float(ov['fetch']):.0f} ms, uPlot render {float(ov['render']):.0f} ms, {ov['points']} points")
-    finally:
-        try:
-            next(gen)
-        except StopIteration:
-            pass
 
 
 def main() -> None:

@@ -1,36 +1,15 @@
-"""One JupyterLab server and one headless Chromium for the whole browser session.
-
-Recipe from shared/FIELD_NOTES.md: private JUPYTER_* dirs, the notification settings file
-that stops the news pop-up, a token, a free port, the venv's bin first on PATH (the
-kernel spec runs `python`), Debian's /usr/bin/chromium through Playwright's
-executable_path (never `playwright install`).
-"""
+"""One JupyterLab server and one headless Chromium for the whole browser session
+(how they start: jupyter_lab.py, shared with the benchmarks)."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-CHROMIUM = "/usr/bin/chromium"
-VENV_BIN = Path(sys.executable).parent
-OUT = ROOT / "test-output"
-CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--disable-dev-shm-usage"]
-TOKEN = "nbtrack-browser-test"
+from jupyter_lab import CHROME_ARGS, CHROMIUM, OUT, Lab, running_lab
 
 
 def pytest_collection_modifyitems(config, items):
@@ -44,74 +23,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Lab:
-    def __init__(self, base: str, root: Path):
-        self.base = base
-        self.root = root
-        self.token = TOKEN
-
-    def url(self, path: str) -> str:
-        sep = "&" if "?" in path else "?"
-        return f"{self.base}{path}{sep}token={self.token}"
-
-
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("lab")
-    root = tmp / "root"
-    root.mkdir()
-    env = dict(os.environ)
-    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "JUPYTERLAB_SETTINGS_DIR",
-                 "JUPYTERLAB_WORKSPACES_DIR"):
-        d = tmp / name.lower()
-        d.mkdir()
-        env[name] = str(d)
-    notif = Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab" / "apputils-extension"
-    notif.mkdir(parents=True)
-    (notif / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-    # save widget state with the notebook, as a user who wants saved curves sets it
-    wm = Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyter-widgets" / "jupyterlab-manager"
-    wm.mkdir(parents=True)
-    (wm / "plugin.jupyterlab-settings").write_text(json.dumps({"saveState": True}))
-    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
-    env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{env.get('PYTHONPATH', '')}"
-    env["NBTRACK_DIR"] = str(root / "nbtrack")
-    env.pop("NBTRACK_LIVE", None)
-    port = _free_port()
-    log = open(tmp / "server.log", "w")
-    proc = subprocess.Popen(
-        [str(VENV_BIN / "jupyter"), "lab", "--no-browser", "--ip", "127.0.0.1", "--port", str(port),
-         "--port-retries=0", f"--IdentityProvider.token={TOKEN}", "--allow-root", f"--ServerApp.root_dir={root}",
-         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         "--LabApp.extension_manager=readonly", "--LabApp.expose_app_in_browser=True",
-         "--JupyterNotebookApp.expose_app_in_browser=True"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except Exception:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            log.close()
-            pytest.fail("jupyter lab did not start:\n" + (tmp / "server.log").read_text()[-3000:])
-        time.sleep(0.3)
-    yield Lab(base, root)
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with running_lab(tmp_path_factory.mktemp("lab")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -58,11 +58,6 @@ RECORDER = """() => {
   }, 50);
 }"""
 
-KERNEL_STATUS = "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;" \
-                " const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;" \
-                " return k ? k.status : null; }"
-
-
 def make_notebook(path: Path, seconds: float) -> None:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell(TRAIN % (XSS, seconds))]
@@ -71,9 +66,7 @@ def make_notebook(path: Path, seconds: float) -> None:
 
 
 def open_and_run(page, lab, url_path: str) -> None:
-    page.goto(lab.url("/tree"))  # cookie for Notebook 7
-    page.goto(lab.url(url_path))
-    page.wait_for_function(f"({KERNEL_STATUS})() === 'idle'", timeout=60_000)
+    lab.open(page, url_path)
     page.evaluate(RECORDER)
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
 

@@ -11,7 +11,6 @@ XSS-looking run name is shown as text. Screenshots go to test-output/.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import nbformat
@@ -20,7 +19,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "table"))
 from seed import XSS, seed  # noqa: E402
 
-from test_live_panel import KERNEL_STATUS, RUNNING  # noqa: E402
+from test_live_panel import RUNNING  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(150)]
 
@@ -36,9 +35,7 @@ def make_notebook(path: Path, project: str, busy_seconds: float) -> None:
 
 
 def open_and_run(page, lab, url_path: str) -> None:
-    page.goto(lab.url("/tree"))
-    page.goto(lab.url(url_path))
-    page.wait_for_function(f"({KERNEL_STATUS})() === 'idle'", timeout=60_000)
+    lab.open(page, url_path)
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
 
 
