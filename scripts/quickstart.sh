@@ -26,4 +26,6 @@ PY
 
 if [ "${NBTRACK_NO_LAB:-0}" = "1" ]; then exit 0; fi
 echo "nbtrack quickstart: opening JupyterLab; run the notebook's cells to watch the curves grow"
-exec .venv/bin/jupyter lab notebooks/quickstart.ipynb ${NBTRACK_LAB_ARGS:-}
+lab_args=()
+[ "$(id -u)" = 0 ] && lab_args+=(--allow-root)  # JupyterLab refuses root without it
+exec .venv/bin/jupyter lab "${lab_args[@]}" ${NBTRACK_LAB_ARGS:-} notebooks/quickstart.ipynb
