@@ -30,9 +30,9 @@ if TYPE_CHECKING:
     from .runs_table import table
     from .artifacts import Artifact
     from .magic import load_ipython_extension
-    from .media import Image
+    from .media import Histogram, Image, Table
     from .tracked_run import Run
-    from .session import define_metric, finish, init, log, log_artifact, login, save, use_artifact, watch
+    from .session import Settings, define_metric, finish, init, log, log_artifact, login, save, use_artifact, watch
 
 #: The active run (None before init and after finish); set by init() and finish().
 run: Any = None
@@ -46,6 +46,9 @@ _LAZY = {
     "sql": "api",
     "load_ipython_extension": "magic",
     "Image": "media",
+    "Table": "media",
+    "Histogram": "media",
+    "Settings": "session",
     "Run": "tracked_run",
     "init": "session",
     "log": "session",

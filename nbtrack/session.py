@@ -276,6 +276,19 @@ def use_artifact(artifact_or_name: Any, type: str | None = None, aliases: list[s
     return require("nbtrack.use_artifact()").use_artifact(artifact_or_name, type, aliases, use_as)
 
 
+class Settings:
+    """wandb's `Settings`, accepted so `init(settings=wandb.Settings(...))` runs as is.
+
+    Its options tune wandb's service process and network, which nbtrack does not have.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        self.__dict__.update(options)
+
+    def __repr__(self) -> str:
+        return f"Settings({self.__dict__!r})"
+
+
 def login(*args: Any, **kwargs: Any) -> bool:
     """No account is needed: runs stay on this machine. Kept so wandb code runs as is."""
     print("nbtrack: no login needed; runs are kept in a local DuckDB file.", file=sys.stderr)

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from nbtrack.media.data import Histogram, Table
 from nbtrack.media.image import Image
 from nbtrack.media.thumbs import thumbnail
 
-__all__ = ["GALLERY_TYPE", "Image", "is_media", "media_blobs", "media_ref", "thumbnail"]
+__all__ = ["GALLERY_TYPE", "Histogram", "Image", "Table", "is_media", "media_blobs", "media_ref", "thumbnail"]
+
+_DATA_TYPES = (Table, Histogram)
 
 GALLERY_TYPE = "images/separated"
 
@@ -32,13 +35,14 @@ def _is_gallery(value: Any) -> bool:
 
 
 def is_media(value: Any) -> bool:
-    """True for an ``Image`` or a non-empty list/tuple made only of ``Image`` objects."""
-    return isinstance(value, Image) or _is_gallery(value)
+    """True for an ``Image``, a ``Table``, a ``Histogram``, or a non-empty list/tuple made
+    only of ``Image`` objects."""
+    return isinstance(value, (Image, *_DATA_TYPES)) or _is_gallery(value)
 
 
 def media_ref(value: Any) -> dict[str, Any] | None:
     """The stored reference for a media value (see module doc); None if not media."""
-    if isinstance(value, Image):
+    if isinstance(value, (Image, *_DATA_TYPES)):
         return value.to_ref()
     if _is_gallery(value):
         items = [v.to_ref() for v in value]

@@ -263,3 +263,22 @@ def test_numpy_chw_when_unambiguous():
     chw[2] = 255
     img = Image(chw)
     assert (img.width, img.height) == (8, 6) and pixels(img)[0, 0].tolist() == [0, 0, 255]
+
+
+def test_table_and_histogram_refs():
+    import numpy as np
+
+    from nbtrack.media import Histogram, Table, is_media, media_blobs, media_ref
+
+    t = Table(columns=["x", "pred"], data=[[1, 0.5]])
+    t.add_data(2, np.float32(0.25))
+    assert is_media(t) and media_blobs(t) == []
+    assert media_ref(t) == {"_type": "table", "columns": ["x", "pred"], "data": [[1, 0.5], [2, 0.25]],
+                            "nrows": 2, "ncols": 2}
+    with pytest.raises(ValueError, match="2 columns"):
+        t.add_data(1)
+    assert list(t.get_dataframe()["pred"]) == [0.5, 0.25]
+    h = Histogram(np_histogram=np.histogram([1, 2, 2, 3], bins=3))
+    assert media_ref(h)["values"] == [1.0, 2.0, 1.0] and len(media_ref(h)["bins"]) == 4
+    with pytest.raises(TypeError, match="sequence"):
+        Histogram()

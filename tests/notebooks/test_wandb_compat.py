@@ -9,11 +9,15 @@ import nbtrack
 
 WANDB_CELLS = [
     "import numpy as np\nimport nbtrack as wandb",
-    """run = wandb.init(project="compat", config={"lr": 0.01, "layers": [64, 32]}, tags=["baseline"], notes="first")
+    """run = wandb.init(project="compat", config={"lr": 0.01, "layers": [64, 32]}, tags=["baseline"], notes="first",
+                 settings=wandb.Settings(start_method="thread"), entity="someone")
 for step in range(50):
     wandb.log({"loss": 1 / (step + 1), "acc": step / 50, "train": {"grad_norm": np.float32(0.5)}})
 images = [wandb.Image(np.random.default_rng(i).random((8, 8, 3)), caption=f"sample {i}") for i in range(3)]
 wandb.log({"examples": images})
+table = wandb.Table(columns=["x", "pred"], data=[[1, 0.5]])
+table.add_data(2, np.float64(0.75))
+wandb.log({"predictions": table, "weights": wandb.Histogram(np.arange(10.0), num_bins=5)}, step=51)
 wandb.summary["best_acc"] = 0.98
 wandb.config.update({"epochs": 3})
 with open("model.txt", "w") as f:
@@ -53,7 +57,7 @@ def test_wandb_notebook_runs_and_reads_back(run_notebook, monkeypatch, store):
     assert first.tags == ["baseline"] and first.notes == "first"
     assert first.summary["best_acc"] == 0.98 and first.summary["loss"] == pytest.approx(1 / 50)
     history = first.history()
-    assert list(history["_step"]) == list(range(51))
+    assert list(history["_step"]) == list(range(52))
     assert {"_step", "_timestamp", "_runtime", "loss", "acc", "train/grad_norm", "examples"} <= set(history.columns)
     assert history["loss"].iloc[:50].tolist() == pytest.approx([1 / (s + 1) for s in range(50)])
     assert (history["_runtime"] >= 0).all()
@@ -65,6 +69,9 @@ def test_wandb_notebook_runs_and_reads_back(run_notebook, monkeypatch, store):
     assert len(media) == 3, names  # three distinct images, content-addressed
     gallery = history["examples"].iloc[50]
     assert "sample 0" in str(gallery)
+    predictions = history["predictions"].iloc[51]
+    assert predictions["_type"] == "table" and predictions["data"] == [[1, 0.5], [2, 0.75]]
+    assert history["weights"].iloc[51]["values"] == [2, 2, 2, 2, 2]
 
     code = first.code()
     sources = "\n".join(c.source for c in code.cells)
