@@ -74,6 +74,13 @@ class _Aggregate:
             self.max = value if self.max is None or value > self.max else self.max
 
 
+def _compact(value: Any) -> Any:
+    """A table's summary is its shape, not its rows (they stay in the history)."""
+    if type(value) is dict and value.get("_type") == "table":
+        return {k: v for k, v in value.items() if k != "data"}
+    return value
+
+
 class Summary:
     """Mapping of summary values; `run.summary["best_acc"] = 0.9` sets one explicitly."""
 
@@ -133,7 +140,7 @@ class Summary:
             return self._overrides[key]
         definition = self._definition_for(key)
         if definition is None or not definition.summaries or definition.summaries == {"last"}:
-            return self._last[key]
+            return _compact(self._last[key])
         if "none" in definition.summaries:
             raise KeyError(key)
         agg = self._aggregates.get(key)

@@ -62,3 +62,12 @@ def test_config_attribute_item_update_and_namespace():
     with pytest.raises(AttributeError, match="config has no key"):
         run.config.missing
     assert dict(run.config.items())["opt"] == "adam"
+
+
+def test_a_logged_table_is_summarised_by_its_shape():
+    from nbtrack.media import Table
+
+    run, w = make_run()
+    run.log({"preds": Table(columns=["a"], data=[[1], [2]])})
+    assert run.summary["preds"] == {"_type": "table", "columns": ["a"], "nrows": 2, "ncols": 1}
+    assert w.steps()[0][1]["preds"]["data"] == [[1], [2]]
