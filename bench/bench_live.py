@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from nbtrack.live import LiveSession  # noqa: E402
 from nbtrack.live.pusher import LiveData, Pusher  # noqa: E402
+from nbtrack.store.records import history_row  # noqa: E402
 
 
 def table(title: str, header: list[str], rows: list[list[object]]) -> None:
@@ -46,7 +47,7 @@ def bench_bytes() -> None:
         sizes, news = [], []
         for tick in range(40):  # 10 s of logging at `rate` rows/s, 3 keys
             for _ in range(per_tick):
-                rows.append((step, step * 1e-3, {"loss": 1 / (step + 1), "acc": step % 7 / 7, "lr": 0.1}))
+                rows.append(history_row(step, step * 1e-3, {"loss": 1 / (step + 1), "acc": step % 7 / 7, "lr": 0.1}))
                 step += 1
             p.flush()
             m, b = sent[-1]
@@ -69,7 +70,7 @@ def bench_kernel_overhead() -> None:
         while time.perf_counter() - t_start < seconds:
             t0 = time.perf_counter()
             for i in range(done, done + 1000):
-                rows.append((i, 0.0, {"loss": 1.0 / (i + 1), "acc": 0.5}))
+                rows.append(history_row(i, 0.0, {"loss": 1.0 / (i + 1), "acc": 0.5}))
             busy += time.perf_counter() - t0
             done += 1000
             lag = done / rate - (time.perf_counter() - t_start)
@@ -100,7 +101,7 @@ def bench_sizes() -> None:
     live = LiveSession({"id": "s", "name": "s", "project": "p", "state": "running", "started_at": time.time()},
                        earlier_runs=0)
     for i in range(100_000):
-        live.rows.append((i, 1e9 + i, {"train/loss": 1 / (i + 1), "train/acc": i % 9, "val/loss": 0.3,
+        live.rows.append(history_row(i, 1e9 + i, {"train/loss": 1 / (i + 1), "train/acc": i % 9, "val/loss": 0.3,
                                        "lr": 0.1, "system/cpu": 50.0}))
     live.set_state("finished")
     live.close()
@@ -118,6 +119,7 @@ def bench_sizes() -> None:
 LATENCY_SETUP = """\
 import time
 from nbtrack.live import LiveSession
+from nbtrack.store.records import history_row
 live = LiveSession({"id": "lat", "name": "latency", "project": "bench", "state": "running", "started_at": time.time()},
                    earlier_runs=0)
 live.show()
@@ -126,7 +128,7 @@ LATENCY_RUN = """\
 sent = []
 for k in range(1, 41):
     t = time.time()
-    live.rows.append((k, t, {"loss": 1.0 / k}))
+    live.rows.append(history_row(k, t, {"loss": 1.0 / k}))
     sent.append((k, t))
     time.sleep(0.137)
 print("SENT", sent)
@@ -134,16 +136,17 @@ print("SENT", sent)
 BIG_SETUP = """\
 import time, math
 from nbtrack.live import LiveSession
+from nbtrack.store.records import history_row
 big = LiveSession({"id": "big", "name": "1M steps", "project": "bench", "state": "running", "started_at": time.time()},
                   earlier_runs=0, push_interval=3600)
 for i in range(1_000_000):
-    big.rows.append((i, 1e9 + i * 0.01, {"loss": math.exp(-i / 2e5) + 0.01 * math.sin(i), "acc": 1 - math.exp(-i / 3e5), "lr": 0.1}))
+    big.rows.append(history_row(i, 1e9 + i * 0.01, {"loss": math.exp(-i / 2e5) + 0.01 * math.sin(i), "acc": 1 - math.exp(-i / 3e5), "lr": 0.1}))
 big._pusher.flush()
 big.show()
 """
 BIG_PUSH = """\
 for i in range(1_000_000, 1_010_000):
-    big.rows.append((i, 1e9 + i * 0.01, {"loss": 0.01, "acc": 0.99, "lr": 0.1}))
+    big.rows.append(history_row(i, 1e9 + i * 0.01, {"loss": 0.01, "acc": 0.99, "lr": 0.1}))
 big._pusher.force_reset = True
 big._pusher.flush()
 """

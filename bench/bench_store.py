@@ -30,11 +30,12 @@ import duckdb  # noqa: E402
 from nbtrack.store.convert import rows_to_arrow  # noqa: E402
 from nbtrack.store.store import Store  # noqa: E402
 from nbtrack.store.writer import StoreWriter  # noqa: E402
+from nbtrack.store.records import history_row  # noqa: E402
 
 
 def make_rows(n: int) -> list:
     t0 = time.time()
-    return [(i, t0 + i * 1e-3, {"loss": 1.0 / (i + 1), "acc": i * 1e-6, "lr": 0.001,
+    return [history_row(i, t0 + i * 1e-3, {"loss": 1.0 / (i + 1), "acc": i * 1e-6, "lr": 0.001,
                                 "epoch": i // 1000}) for i in range(n)]
 
 

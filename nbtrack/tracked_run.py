@@ -1,7 +1,7 @@
 """The Run: one training run's step/commit rules, config, summary and files.
 
 `log()` is the hot path: it flattens the payload, merges it into the pending step and,
-on commit, appends one `HistoryRow` to the store writer's list (and to the live panel's
+on commit, appends one `HistoryRow` (its values, then `_step` and `_timestamp`) to the store writer's list (and to the live panel's
 list when one is shown). It never touches the disk and never raises for storage
 trouble; the writer thread does the I/O.
 """
@@ -21,6 +21,7 @@ from .errors import UsageError
 from .files import absolute_glob_warning, check_policy, expand_save
 from .flatten import flatten_row
 from .run_summary import MetricDefinition, Summary, parse_summary
+from .store.records import STEP_KEY, TIME_KEY, history_row
 
 if TYPE_CHECKING:
     from .live.session import LiveSession
@@ -156,12 +157,16 @@ class Run:
         if self._writer_warming:
             self._writer_warming = False
             self._writer.wait_ready()
-        now = time.time()
-        entry = (step, now, row)
-        self._append_row(entry)
-        if self._append_live is not None:
-            self._append_live(entry)
+        if STEP_KEY in row or TIME_KEY in row:  # a user's own "_step": the run's own wins, and goes last
+            row.pop(STEP_KEY, None)
+            row.pop(TIME_KEY, None)
         self._observe(row)
+        now = time.time()
+        row[STEP_KEY] = step  # the row is now a HistoryRow: values, then step and time
+        row[TIME_KEY] = now
+        self._append_row(row)
+        if self._append_live is not None:
+            self._append_live(row)
         if now >= self._next_summary_push:
             self._next_summary_push = now + SUMMARY_PUSH_INTERVAL
             self._update({"summary": self.summary.as_dict(), "last_step": step})
@@ -175,11 +180,11 @@ class Run:
                 "without this warning.",
                 stacklevel=3,
             )
-        entry = (step, time.time(), row)
+        entry = history_row(step, time.time(), row)
         self._append_row(entry)
         if self._append_live is not None:
             self._append_live(entry)
-        self.summary.observe(row)
+        self._observe(row)
 
     def _media(self, key: str, value: Any) -> Any:
         """Turn Image(s) into stored references; the writer keeps their bytes."""
@@ -199,7 +204,7 @@ class Run:
         """
         if self._finished or not values:
             return
-        entry = (max(self._step - 1, 0), time.time(), dict(values))
+        entry = history_row(max(self._step - 1, 0), time.time(), values)
         self._append_row(entry)
         if self._append_live is not None:
             self._append_live(entry)

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..store.records import STEP_KEY, TIME_KEY
 from .messages import DeltaMsg, ImageDelta, ImageItem, SeriesDelta, SnapImages, SnapSeries, Snapshot
 from .mirror import DEFAULT_CAP, SeriesMirror, m4_reduce
 
@@ -75,30 +76,32 @@ class LiveData:
         n = len(batch)
         i = 0
         while i < n:
-            keys = batch[i][2].keys()
+            keys = batch[i].keys()
             j = i + 1
-            while j < n and batch[j][2].keys() == keys:
+            while j < n and batch[j].keys() == keys:
                 j += 1
             rows = batch[i:j] if (i, j) != (0, n) else batch
             m = j - i
             st = tt = None
             for k in keys:
-                v0 = rows[0][2][k]
+                if k == STEP_KEY or k == TIME_KEY:
+                    continue
+                v0 = rows[0][k]
                 if type(v0) in _NUMERIC:
                     try:
-                        y = np.fromiter((r[2][k] for r in rows), float, m)
+                        y = np.fromiter((r[k] for r in rows), float, m)
                     except (TypeError, ValueError):
                         y = None
                     if y is not None:
                         if st is None:
-                            st = np.fromiter((r[0] for r in rows), float, m)
-                            tt = np.fromiter((r[1] for r in rows), float, m)
+                            st = np.fromiter((r[STEP_KEY] for r in rows), float, m)
+                            tt = np.fromiter((r[TIME_KEY] for r in rows), float, m)
                         acc.setdefault(k, []).append((st, tt, y))
                         continue
                 self._slow(k, rows, acc)
             i = j
         last = batch[-1]
-        self.step, self.now = last[0], last[1]
+        self.step, self.now = last[STEP_KEY], last[TIME_KEY]
         self.rows_seen += n
         for k, parts in acc.items():
             mirror = self.series.get(k)
@@ -113,8 +116,8 @@ class LiveData:
         xs: list[float] = []
         ts: list[float] = []
         ys: list[float] = []
-        for step, t, vals in rows:
-            v = vals.get(k)
+        for vals in rows:
+            step, t, v = vals[STEP_KEY], vals[TIME_KEY], vals.get(k)
             if type(v) in _NUMERIC or (isinstance(v, (int, float)) and not isinstance(v, complex)):
                 xs.append(step)
                 ts.append(t)

@@ -9,13 +9,13 @@ the whole value list at once.
 from __future__ import annotations
 
 import json
-from itertools import chain
+from itertools import chain, compress
 from typing import Any, Sequence
 
 import numpy as np
 import pyarrow as pa
 
-from .records import HistoryRow
+from .records import STEP_KEY, TIME_KEY, HistoryRow
 
 SCHEMA = pa.schema(
     [
@@ -72,11 +72,18 @@ def rows_to_arrow(rows: Sequence[HistoryRow]) -> pa.Table:
     """Long-format table (step, ts, key, num, text, json) for a batch of history rows."""
     if not rows:
         return SCHEMA.empty_table()
-    counts = np.fromiter((len(r[2]) for r in rows), dtype=np.int64, count=len(rows))
-    steps = np.repeat(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)), counts)
-    tss = np.repeat(np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows)), counts)
-    keys = list(chain.from_iterable(r[2] for r in rows))
-    values = list(chain.from_iterable(r[2].values() for r in rows))
+    n_rows = len(rows)
+    sizes = np.fromiter((len(r) for r in rows), dtype=np.int64, count=n_rows)
+    counts = sizes - 2  # every row ends with STEP_KEY and TIME_KEY
+    steps = np.repeat(np.fromiter((r[STEP_KEY] for r in rows), dtype=np.int64, count=n_rows), counts)
+    tss = np.repeat(np.fromiter((r[TIME_KEY] for r in rows), dtype=np.float64, count=n_rows), counts)
+    keep = np.ones(int(sizes.sum()), dtype=bool)  # drop each row's last two entries
+    ends = np.cumsum(sizes)
+    keep[ends - 1] = False
+    keep[ends - 2] = False
+    keep_list = keep.tolist()
+    keys = list(compress(chain.from_iterable(rows), keep_list))
+    values = list(compress(chain.from_iterable(r.values() for r in rows), keep_list))
     n = len(values)
     nulls = pa.nulls(n, pa.string())
     try:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 
 from .errors import NbtrackStorageWarning
-from .records import FileRecord, HistoryRow, RunRecord
+from .records import STEP_KEY, FileRecord, HistoryRow, RunRecord
 from ..exit_hooks import at_exit
 from .store import Store, hash_file
 
@@ -216,7 +216,7 @@ class StoreWriter:
     def _buffer_big(self) -> bool:
         rows = self.rows
         try:
-            return len(rows) * max(1, len(rows[0][2])) >= self.max_buffer_values
+            return len(rows) * max(1, len(rows[0]) - 2) >= self.max_buffer_values  # values, _step, _timestamp
         except IndexError:
             return False
 
@@ -247,28 +247,37 @@ class StoreWriter:
             _load_libraries()
             self.ready.set()
             while True:
-                while not self._due(time.monotonic()):
-                    if self._buffer_big():
-                        # Convert early (Arrow holds a batch in about a third of the memory of the
-                        # Python rows) but commit on schedule: each commit costs a file open/close.
-                        self._drain()
-                    self._wake.wait(0.05)
-                    self._wake.clear()
-                with self._cond:
-                    ticket = self._requested
-                ok = self._write_once()
-                if ok:
-                    with self._cond:
-                        self._done = max(self._done, ticket)
-                        self._cond.notify_all()
-                    if self._closing and not self._has_pending():
+                try:
+                    if self._tick():
                         return
+                except Exception as exc:  # noqa: BLE001 - a bug here must not end the writer
+                    self._warn("internal", f"nbtrack: the writer of run {self.run_id} hit an error "
+                               f"({type(exc).__name__}: {exc}); it keeps the data and goes on.")
+                    self._wake.wait(1.0)
         finally:
             with _LIVE_LOCK:
                 _LIVE.discard(self)
             self.ready.set()
             with self._cond:
                 self._cond.notify_all()
+
+    def _tick(self) -> bool:
+        """Wait until a write is due, write; True once closed with nothing left."""
+        while not self._due(time.monotonic()):
+            if self._buffer_big():
+                # Convert early (Arrow holds a batch in about a third of the memory of the
+                # Python rows) but commit on schedule: each commit costs a file open/close.
+                self._drain()
+            self._wake.wait(0.05)
+            self._wake.clear()
+        with self._cond:
+            ticket = self._requested
+        if self._write_once():
+            with self._cond:
+                self._done = max(self._done, ticket)
+                self._cond.notify_all()
+            return self._closing and not self._has_pending()
+        return False
 
     def _drain(self) -> None:
         from .convert import rows_to_arrow
@@ -294,7 +303,7 @@ class StoreWriter:
             table = rows_to_arrow(batch)
         del rows[:n]
         if batch:
-            top = max(r[0] for r in batch)
+            top = max(r[STEP_KEY] for r in batch)
             self._max_step = top if self._max_step is None else max(self._max_step, top)
             self._tables.append(table)
 

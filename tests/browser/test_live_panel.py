@@ -21,6 +21,7 @@ XSS = "<img src=x onerror=alert(1)>"
 SETUP = """\
 import math, random, time
 from nbtrack.live import LiveSession
+from nbtrack.store.records import history_row
 live = LiveSession({"id": "run-browser", "name": "demo <b>run</b>", "project": "browser",
                     "state": "running", "started_at": time.time()})
 live.show()
@@ -38,7 +39,7 @@ while time.time() - t0 < %s:
                "system/cpu": 50 + 10 * random.random()}
         if step %% 20 == 0:
             row["val/loss"] = 2 * math.exp(-step / 450) + 0.1
-        live.rows.append((step, time.time(), row))
+        live.rows.append(history_row(step, time.time(), row))
     time.sleep(0.02)
 live.checkpoint()
 live.set_state("finished", {"train/loss": row["train/loss"], "steps": step})

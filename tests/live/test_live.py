@@ -21,6 +21,7 @@ from nbtrack.live.mirror import SeriesMirror, m4_indices  # noqa: E402
 from nbtrack.live.pusher import LiveData, Pusher  # noqa: E402
 from nbtrack.live.svg import render_svg  # noqa: E402
 from nbtrack.live.widget import decode_series  # noqa: E402
+from nbtrack.store.records import history_row  # noqa: E402
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -67,7 +68,7 @@ def test_mirror_drops_non_finite_and_keeps_order():
 
 
 def _rows(n, t0=0.0, start=0):
-    return [(start + i, t0 + i * 1e-5, {"loss": 1.0 / (start + i + 1), "acc": (start + i) % 7, XSS: 1.0})
+    return [history_row(start + i, t0 + i * 1e-5, {"loss": 1.0 / (start + i + 1), "acc": (start + i) % 7, XSS: 1.0})
             for i in range(n)]
 
 
@@ -81,7 +82,7 @@ def test_pusher_throttles_at_100k_rows_per_second():
     while time.perf_counter() - t0 < 2.0:  # ~100k rows/s, paced
         target = int((time.perf_counter() - t0) * 100_000)
         while step < target:
-            rows.append((step, time.time(), {"loss": 1.0 / (step + 1), "acc": step % 7}))
+            rows.append(history_row(step, time.time(), {"loss": 1.0 / (step + 1), "acc": step % 7}))
             step += 1
         time.sleep(0.001)
     p.stop()
@@ -142,7 +143,7 @@ def test_snapshot_holds_final_curves_and_names_as_plain_strings():
     live = LiveSession(info(name=XSS), push_interval=0.05, earlier_runs=0)
     try:
         for i in range(20_000):
-            live.rows.append((i, 1000.0 + i, {"train/loss": math.exp(-i / 5000), XSS: float(i % 10)}))
+            live.rows.append(history_row(i, 1000.0 + i, {"train/loss": math.exp(-i / 5000), XSS: float(i % 10)}))
         live.set_state("finished", {"train/loss": 0.1, XSS: 3})
         snap = live.widget.snapshot
         keys = {s["key"] for s in snap["series"]}
@@ -183,7 +184,7 @@ def test_repr_mimebundle_has_widget_and_svg():
 def test_images_are_kept_bounded_with_thumbnails_optional():
     data = LiveData("r1")
     ref = {"_type": "image-file", "sha256": "0" * 64, "width": 8, "height": 8, "caption": XSS}
-    data.ingest([(i, float(i), {"img": ref, "gallery": [ref, ref]}) for i in range(200)])
+    data.ingest([history_row(i, float(i), {"img": ref, "gallery": [ref, ref]}) for i in range(200)])
     assert len(data.images["img"]) <= 64 and data.images["img"][-1][0] == 199
     out = data.take_message(1)
     assert out is not None
@@ -201,6 +202,7 @@ def test_nbclient_saves_final_curves_in_widget_state(tmp_path):
 import sys, time, math
 sys.path.insert(0, {str(ROOT)!r})
 from nbtrack.live import LiveSession
+from nbtrack.store.records import history_row
 live = LiveSession({{"id": "nbc", "name": {XSS!r}, "project": "p", "state": "running", "started_at": time.time()}})
 live.show()
 """), nbformat.v4.new_code_cell("""
@@ -208,7 +210,7 @@ t0 = time.time(); step = 0
 while time.time() - t0 < 2:
     for _ in range(50):
         step += 1
-        live.rows.append((step, time.time(), {"loss": math.exp(-step / 1000), "acc": 1 - math.exp(-step / 800)}))
+        live.rows.append(history_row(step, time.time(), {"loss": math.exp(-step / 1000), "acc": 1 - math.exp(-step / 800)}))
     time.sleep(0.01)
 live.set_state("finished")
 live.close()

@@ -9,12 +9,13 @@ from store_records import make_run
 from nbtrack.store.errors import NbtrackStorageWarning
 from nbtrack.store.reader import StoreReader
 from nbtrack.store.writer import StoreWriter
+from nbtrack.store.records import history_row
 
 
 def test_operation_runs_in_the_batch_transaction(store):
     results = []
     w = StoreWriter(store, make_run("r1"), flush_interval=0.1).start()
-    w.rows.append((0, 1.0, {"a": 1.0}))
+    w.rows.append(history_row(0, 1.0, {"a": 1.0}))
 
     def op(con):
         # sees the batch's own uncommitted rows: same transaction
@@ -52,7 +53,7 @@ def test_broken_operation_is_dropped_and_the_run_goes_on(store):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         w = StoreWriter(store, make_run("r1"), flush_interval=0.05).start()
-        w.rows.append((0, 1.0, {"a": 1.0}))
+        w.rows.append(history_row(0, 1.0, {"a": 1.0}))
         w.add_operation(bad, on_error=errors.append)
         assert w.flush(timeout=20)
         w.close(wait=True, timeout=10)

@@ -10,6 +10,7 @@ from nbtrack.store.convert import rows_to_arrow
 from nbtrack.store.reader import StoreReader
 from nbtrack.store.runsql import upsert_run
 from nbtrack.store.writer import StoreWriter, flush_all
+from nbtrack.store.records import history_row
 
 
 def test_upsert_and_json_round_trip(store):
@@ -42,7 +43,7 @@ def test_runs_order_and_filters(store):
 
 
 def test_convert_mixed_types():
-    rows = [(0, 1.0, {"a": 1, "b": True, "c": "txt", "d": {"_type": "image", "sha": "x"},
+    rows = [history_row(0, 1.0, {"a": 1, "b": True, "c": "txt", "d": {"_type": "image", "sha": "x"},
                       "e": [1, 2], "f": None, "g": 2.5})]
     t = rows_to_arrow(rows).to_pylist()
     by = {r["key"]: r for r in t}
@@ -57,9 +58,9 @@ def test_convert_mixed_types():
 def test_history_wide_mixed_types(store):
     run = make_run("r1", created_at=1000.0)
     w = StoreWriter(store, run).start()
-    w.rows.append((0, 1001.0, {"loss": 1.0, "phase": "train", "img": {"_type": "image", "w": 2}}))
-    w.rows.append((1, 1002.5, {"loss": 0.5, "flag": True}))
-    w.rows.append((2, 1003.0, {"phase": "eval", "lst": [1, "a"]}))
+    w.rows.append(history_row(0, 1001.0, {"loss": 1.0, "phase": "train", "img": {"_type": "image", "w": 2}}))
+    w.rows.append(history_row(1, 1002.5, {"loss": 0.5, "flag": True}))
+    w.rows.append(history_row(2, 1003.0, {"phase": "eval", "lst": [1, "a"]}))
     w.close(wait=True, timeout=10)
     reader = StoreReader(store)
     df = reader.history_wide("r1")
@@ -86,7 +87,7 @@ def test_downsample_keeps_extremes(store):
             v = 1000.0  # spike
         if i == 12_345:
             v = -500.0  # dip
-        w.rows.append((i, 1e9 + i, {"loss": v, "short": float(i)} if i < 100 else {"loss": v}))
+        w.rows.append(history_row(i, 1e9 + i, {"loss": v, "short": float(i)} if i < 100 else {"loss": v}))
     w.close(wait=True, timeout=30)
     reader = StoreReader(store)
     t = reader.downsample(["r1"], width_px=200)
@@ -133,7 +134,7 @@ def test_flush_all_read_your_writes(store):
     w = StoreWriter(store, make_run("r1"), flush_interval=60.0).start()
     assert w.flush(10)
     for i in range(1000):
-        w.rows.append((i, time.time(), {"x": float(i)}))
+        w.rows.append(history_row(i, time.time(), {"x": float(i)}))
     w.update_run({"summary": {"x": 999.0}})
     reader = StoreReader(store)  # reader calls flush_all first
     assert reader.history("r1").num_rows == 1000
@@ -147,7 +148,7 @@ def test_init_and_close_are_fast(store):
     t0 = time.perf_counter()
     w = StoreWriter(store, make_run("r1")).start()
     assert time.perf_counter() - t0 < 0.1
-    rows = [(i, 0.0, {"a": 1.0, "b": 2.0, "c": 3.0, "d": 4.0}) for i in range(250_000)]
+    rows = [history_row(i, 0.0, {"a": 1.0, "b": 2.0, "c": 3.0, "d": 4.0}) for i in range(250_000)]
     w.rows.extend(rows)  # 1M values pending
     t0 = time.perf_counter()
     w.close()

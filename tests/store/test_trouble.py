@@ -15,13 +15,14 @@ from nbtrack.store.errors import NbtrackStorageWarning
 from nbtrack.store.reader import StoreReader
 from nbtrack.store.store import Store
 from nbtrack.store.writer import StoreWriter
+from nbtrack.store.records import history_row
 
 WORKER = Path(__file__).with_name("worker.py")
 
 
 def _rows(w, start, n):
     for i in range(start, start + n):
-        w.rows.append((i, time.time(), {"a": float(i), "b": 1.0}))
+        w.rows.append(history_row(i, time.time(), {"a": float(i), "b": 1.0}))
 
 
 def _assert_exact(store, run_id, n):

@@ -22,6 +22,7 @@ from nbtrack.store.lock import file_lock  # noqa: E402
 from nbtrack.store.reader import StoreReader  # noqa: E402
 from nbtrack.store.store import Store  # noqa: E402
 from nbtrack.store.writer import StoreWriter  # noqa: E402
+from nbtrack.store.records import history_row  # noqa: E402
 
 
 def main() -> None:
@@ -39,7 +40,7 @@ def main() -> None:
             i = 0
             while i < n:
                 for j in range(i, min(i + chunk, n)):
-                    rows.append((j, time.time(), {"loss": 1.0 / (j + 1), "acc": j * 1e-6,
+                    rows.append(history_row(j, time.time(), {"loss": 1.0 / (j + 1), "acc": j * 1e-6,
                                                  "lr": 0.001, "epoch": j // 1000}))
                 i += chunk
                 if mode == "crashlog" and i == chunk:

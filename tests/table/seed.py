@@ -26,6 +26,7 @@ def notebook(lr: float, optimizer: str) -> bytes:
 def seed(dir: str | Path, n: int = 8, steps: int = 200, project: str = "demo", xss: bool = True) -> list[str]:
     """Write ``n`` finished runs; return their ids (oldest first). Final loss grows with lr."""
     from nbtrack.store.store import Store
+    from nbtrack.store.records import history_row
     from nbtrack.store.writer import StoreWriter
 
     store = Store(dir)
@@ -49,7 +50,7 @@ def seed(dir: str | Path, n: int = 8, steps: int = 200, project: str = "demo", x
         w = StoreWriter(store, rec, flush_interval=0.05)
         for s in range(steps):
             loss = final + 2 * math.exp(-s / (steps / 8))
-            w.rows.append((s, t0 + i * 60 + s * 0.1, {"loss": loss, "val/acc": 1 - loss / 2}))
+            w.rows.append(history_row(s, t0 + i * 60 + s * 0.1, {"loss": loss, "val/acc": 1 - loss / 2}))
         w.add_file("code/train.ipynb", "code", data=notebook(lr, opt))
         w.start()
         w.close(wait=True, timeout=30)

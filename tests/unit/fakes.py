@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from nbtrack.run_config import Config
+from nbtrack.store.records import STEP_KEY, TIME_KEY
 from nbtrack.tracked_run import Run
 
 
 class RecordingWriter:
     def __init__(self) -> None:
-        self.rows: list[tuple[int, float, dict[str, Any]]] = []
+        self.rows: list[dict[str, Any]] = []
         self.updates: list[dict[str, Any]] = []
         self.files: list[tuple[str, str, bytes | None, str | None]] = []
         self.closed = False
@@ -34,7 +35,7 @@ class RecordingWriter:
         return out
 
     def steps(self) -> list[tuple[int, dict[str, Any]]]:
-        return [(step, row) for step, _, row in self.rows]
+        return [(r[STEP_KEY], {k: v for k, v in r.items() if k not in (STEP_KEY, TIME_KEY)}) for r in self.rows]
 
 
 def make_run(config: dict[str, Any] | None = None) -> tuple[Run, RecordingWriter]:

@@ -131,3 +131,14 @@ def test_torch_scalars_are_numbers_and_tensors_histograms():
     (_, row), = w.steps()
     assert row["loss"] == 0.25 and type(row["loss"]) is float
     assert row["w"]["_type"] == "histogram"
+
+
+def test_buffered_rows_are_not_tracked_by_the_garbage_collector():
+    import gc
+
+    run, w = make_run()
+    run.log({"loss": 0.5, "acc": 1})
+    run.log({"loss": 0.25, "_step": 99})  # a user's own "_step" does not move the step
+    assert not any(gc.is_tracked(r) for r in w.rows)
+    assert [list(r)[-2:] for r in w.rows] == [["_step", "_timestamp"]] * 2
+    assert w.steps() == [(0, {"loss": 0.5, "acc": 1}), (1, {"loss": 0.25})]
