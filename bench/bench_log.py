@@ -69,7 +69,7 @@ if mode == "limit":
 else:
     import nbtrack
     from nbtrack.snapshot import wait_for_captures
-    from nbtrack.store.writer import flush_all
+    from nbtrack.store.live_writers import flush_all
     warm = nbtrack.init(project="warmup", dir=store, live=False); warm.finish()
     wait_for_captures(30); flush_all(30)  # the warm-up run is entirely on disk before timing starts
     t0 = time.perf_counter()

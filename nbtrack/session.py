@@ -21,7 +21,7 @@ from .run_config import Config
 from .errors import NoActiveRun, UsageError, no_active_run
 from .names import new_run_id, new_run_name
 from .tracked_run import Run
-from .store import writer as _writer_module  # noqa: F401 - registered first, its exit drain runs after ours
+from .store import live_writers as _live_writers  # noqa: F401 - registered first, its exit drain runs after ours
 from .store.paths import resolve_store_dir
 from .store.records import RunRecord
 

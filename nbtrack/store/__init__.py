@@ -12,7 +12,7 @@ from typing import Any
 _EXPORTS = {
     "Store": "store",
     "StoreWriter": "writer",
-    "flush_all": "writer",
+    "flush_all": "live_writers",
     "StoreReader": "reader",
     "effective_state": "liveness",
     "resolve_store_dir": "paths",

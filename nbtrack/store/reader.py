@@ -12,7 +12,7 @@ from typing import Any, Sequence
 import pandas as pd
 import pyarrow as pa
 
-from . import writer
+from . import live_writers
 from .downsample import downsample_sql
 from .liveness import effective_state
 from .records import FileRecord, RunRecord
@@ -32,7 +32,7 @@ class StoreReader:
         self.flush_timeout = flush_timeout
 
     def _read(self):  # type: ignore[no-untyped-def]
-        writer.flush_all(timeout=self.flush_timeout)
+        live_writers.flush_all(timeout=self.flush_timeout)
         return self.store.read(timeout=self.lock_timeout)
 
     # -- runs ----------------------------------------------------------------------------

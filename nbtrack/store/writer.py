@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import NbtrackStorageWarning
 from .records import STEP_KEY, FileRecord, HistoryRow, RunRecord
-from ..exit_hooks import at_exit
+from . import live_writers
 from .store import Store, hash_file
 
 if TYPE_CHECKING:
@@ -32,11 +32,8 @@ if TYPE_CHECKING:
 
 # duckdb, pyarrow and numpy load on the writer thread (init must not wait ~200 ms for them)
 
-_LIVE: set["StoreWriter"] = set()
-_LIVE_LOCK = threading.Lock()
 SMALL_FILE = 64 * 1024 * 1024
 MAX_BACKOFF = 5.0
-EXIT_CAP = 60.0
 #: an operation that raises (other than storage trouble) this many times in a row is dropped
 MAX_OP_FAILURES = 3
 
@@ -109,8 +106,7 @@ class StoreWriter:
     def start(self) -> "StoreWriter":
         """Start the thread; the run record is written right away in the background."""
         if self._thread.ident is None:
-            with _LIVE_LOCK:
-                _LIVE.add(self)
+            live_writers.add(self)
             self._thread.start()
         return self
 
@@ -255,8 +251,7 @@ class StoreWriter:
                                f"({type(exc).__name__}: {exc}); it keeps the data and goes on.")
                     self._wake.wait(1.0)
         finally:
-            with _LIVE_LOCK:
-                _LIVE.discard(self)
+            live_writers.discard(self)
             self.ready.set()
             with self._cond:
                 self._cond.notify_all()
@@ -393,42 +388,8 @@ class StoreWriter:
         warnings.warn(msg, NbtrackStorageWarning, stacklevel=2)
 
 
-def flush_all(timeout: float | None = 5.0) -> bool:
-    """Flush every live writer of this process (read-your-writes); True if all succeeded.
-
-    Writers that are currently failing are not waited for.
-    """
-    with _LIVE_LOCK:
-        writers = list(_LIVE)
-    deadline = None if timeout is None else time.monotonic() + timeout
-    ok = True
-    for w in writers:
-        if w.failing:
-            ok = False
-            continue
-        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-        ok = w.flush(remaining) and ok
-    return ok
-
-
 def _load_libraries() -> None:
     """Import what converting and committing need (about 0.2-0.4 s on a cold process)."""
     from . import commit, convert  # noqa: F401 - numpy, pyarrow
     import duckdb  # noqa: F401
     import pandas  # noqa: F401 - duckdb imports it at the first scan of an Arrow table
-
-
-def _drain_at_exit(cap: float = EXIT_CAP) -> None:
-    """atexit: close every writer and wait (up to ``cap`` s) until their data is written."""
-    with _LIVE_LOCK:
-        writers = list(_LIVE)
-    for w in writers:
-        w.close()
-    deadline = time.monotonic() + cap
-    left = [w for w in writers if not w.close(wait=True, timeout=max(0.0, deadline - time.monotonic()))]
-    if left:
-        warnings.warn(f"nbtrack: {len(left)} run(s) could not finish writing within {cap:.0f} s; "
-                      "their latest history may be lost.", NbtrackStorageWarning, stacklevel=1)
-
-
-at_exit(_drain_at_exit)

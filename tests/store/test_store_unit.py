@@ -9,7 +9,8 @@ from store_records import make_run
 from nbtrack.store.convert import rows_to_arrow
 from nbtrack.store.reader import StoreReader
 from nbtrack.store.runsql import upsert_run
-from nbtrack.store.writer import StoreWriter, flush_all
+from nbtrack.store.live_writers import flush_all
+from nbtrack.store.writer import StoreWriter
 from nbtrack.store.records import history_row
 
 
