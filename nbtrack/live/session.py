@@ -119,8 +119,7 @@ class LiveSession:
         if state != "running":
             info["finished_at"] = time.time()
         if summary is not None:
-            info["summary"] = {str(k): v for k, v in summary.items()
-                               if isinstance(v, (int, float, str, bool)) and not isinstance(v, complex)}
+            info["summary"] = _shown_summary(summary)
         self.checkpoint()
         self.widget.run = info
         if self._shown:
@@ -167,6 +166,22 @@ class LiveSession:
                 self.widget.earlier = series
         except Exception:
             self._pusher.errors += 1
+
+
+def _plain(v: Any) -> bool:
+    return isinstance(v, (int, float, str, bool))
+
+
+def _shown_summary(summary: dict) -> dict[str, Any]:
+    """The summary line's values: plain ones, and define_metric aggregates as "key max"
+    (media and tables, dicts with a "_type", are shown elsewhere)."""
+    out: dict[str, Any] = {}
+    for k, v in summary.items():
+        if _plain(v):
+            out[str(k)] = v
+        elif isinstance(v, dict) and "_type" not in v:
+            out.update({f"{k} {agg}": x for agg, x in v.items() if _plain(x)})
+    return out
 
 
 def compare(run_ids: list[str] | None = None, project: str | None = None, keys: list[str] | None = None,

@@ -232,3 +232,11 @@ step
     svgs = [o["data"]["image/svg+xml"] for o in nb.cells[0].outputs if "image/svg+xml" in o.get("data", {})]
     assert svgs and "finished" in svgs[-1] and "&lt;img" in svgs[-1]
     assert "<img" not in svgs[-1]
+
+
+def test_summary_line_shows_aggregates_and_skips_media():
+    from nbtrack.live.session import _shown_summary
+
+    shown = _shown_summary({"loss": 0.1, "val/acc": {"max": 0.9, "min": 0.2}, "img": {"_type": "image-file"},
+                            "note": "ok", "hist": [1, 2]})
+    assert shown == {"loss": 0.1, "val/acc max": 0.9, "val/acc min": 0.2, "note": "ok"}
