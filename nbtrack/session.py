@@ -12,6 +12,7 @@ import os
 import socket
 import sys
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,12 +21,20 @@ from .exit_hooks import at_exit
 from .run_config import Config
 from .errors import NoActiveRun, UsageError, no_active_run
 from .names import new_run_id, new_run_name
+from .termination import on_termination
 from .tracked_run import Run
-from .store import live_writers as _live_writers  # noqa: F401 - registered first, its exit drain runs after ours
+from .snapshot import capture_at_finish, capture_at_init, wait_for_captures
+from .store import live_writers  # registered first: its exit drain runs after ours
+from .store.errors import NbtrackStorageWarning
 from .store.paths import resolve_store_dir
 from .store.records import RunRecord
+from .store.store import Store
 
 DEFAULT_PROJECT = "uncategorized"
+#: how long init() waits to read a stored run (resume, or a taken id) before it goes on
+RESUME_READ_TIMEOUT = 10.0
+#: how long a SIGTERM/SIGHUP waits for the data to reach the disk before the process ends
+FLUSH_ON_SIGNAL = 5.0
 _REINIT = {
     None: "finish_previous",
     True: "finish_previous",
@@ -127,25 +136,24 @@ def init(
         "environment": {},
         "last_step": -1,
     }
-    if store_dir is not None and resume:
-        _resume_into(record, cfg, store_dir, resume)
+    if store_dir is not None:
+        store = Store(store_dir)
+        if resume:
+            _resume_into(record, cfg, store, resume)
+        elif id is not None or os.environ.get("WANDB_RUN_ID"):
+            _refuse_taken_id(record["id"], store)
     writer = None
     if store_dir is not None:
-        from .store.store import Store
-        from .store.writer import StoreWriter
-
-        writer = StoreWriter(Store(store_dir), record, flush_interval=_flush_interval())
-        writer.start()
+        writer = live_writers.open_run(store, record, flush_interval=_flush_interval(), resume=bool(resume))
         cfg.bind(lambda data: writer.update_run({"config": data}))
-    run = Run(record, cfg, writer, store_dir)
+    run = Run(record, cfg, writer, store_dir, before_finish=capture_at_finish, on_finish=forget)
     if writer is not None:
         from .system_metrics import start_monitor
 
         run.system_monitor = start_monitor(run)
-    from .snapshot import capture_at_init
-
     run.capture_thread = capture_at_init(run)
     _runs.append(run)
+    on_termination(_finish_all_on_signal)
     _publish(run)
     shell = notebook_hooks.install()
     if shell is None:
@@ -164,22 +172,50 @@ def init(
     return run
 
 
-def _resume_into(record: RunRecord, cfg: Config, store_dir: Any, resume: bool | str) -> None:
-    from .store.reader import StoreReader
-    from .store.store import Store
+def _resume_into(record: RunRecord, cfg: Config, store: Store, resume: bool | str) -> None:
+    """Continue a stored run: its fields, config and step come from the store.
 
-    stored = StoreReader(Store(store_dir)).run(record["id"]) if record["id"] else None
+    If the store cannot be read in time (locked by another process, say), the run starts
+    anyway with one warning; its writer merges it into the stored run when it can.
+    """
+    try:
+        stored = _stored_run(store, record["id"])
+    except OSError as exc:
+        warnings.warn(f"nbtrack.init: could not read run {record['id']!r} in {store.root} to resume it "
+                      f"({type(exc).__name__}: {exc}); it is merged into the stored run when the store is "
+                      "free, and its steps count from 0.", NbtrackStorageWarning, stacklevel=3)
+        return
     if stored is None:
         if resume == "must":
-            raise UsageError(f"nbtrack.init(resume='must'): no run with id {record['id']!r} in {store_dir}.")
+            raise UsageError(f"nbtrack.init(resume='must'): no run with id {record['id']!r} in {store.root}.")
         return
     if resume == "never":
-        raise UsageError(f"nbtrack.init(resume='never'): run {record['id']!r} already exists in {store_dir}.")
+        raise UsageError(f"nbtrack.init(resume='never'): run {record['id']!r} already exists in {store.root}.")
     for key in ("project", "name", "notes", "tags", "group", "job_type", "created_at", "summary", "metrics", "last_step"):
         if stored.get(key) is not None:
             record[key] = stored[key]  # type: ignore[literal-required]
     cfg.update({**(stored.get("config") or {}), **cfg.as_dict()})
     record["config"] = cfg.as_dict()
+
+
+def _stored_run(store: Store, run_id: str) -> RunRecord | None:
+    # the reader loads pandas and pyarrow (~0.3 s cold): only when a stored run is asked for
+    from .store.reader import StoreReader
+
+    return StoreReader(store, lock_timeout=RESUME_READ_TIMEOUT).run(run_id)
+
+
+def _refuse_taken_id(run_id: str, store: Store) -> None:
+    """An explicit id without ``resume`` must be new: one run, one history (as wandb)."""
+    try:
+        stored = _stored_run(store, run_id)
+    except OSError:
+        return  # the writer finds out when it stores the run, and gives it a new id
+    if stored is not None:
+        raise UsageError(
+            f"nbtrack.init: a run with id {run_id!r} already exists in {store.root} (state "
+            f"{stored.get('state')}). Pass resume='allow' to continue it, or leave out id= for a new run."
+        )
 
 
 def _flush_interval() -> float:
@@ -311,9 +347,17 @@ def _watch_script_exit() -> None:
     sys.excepthook = hook
 
 
-def _finish_all_at_exit() -> None:
-    from .snapshot import wait_for_captures
+def _finish_all_on_signal(signum: int) -> None:
+    """SIGTERM/SIGHUP: every open run reads killed and is written out before the signal acts."""
+    for run in list(reversed(_runs)):
+        try:
+            run.finish(exit_code=128 + signum, state="killed")
+        except Exception:  # noqa: BLE001 - the signal must still do what it did before
+            pass
+    live_writers.flush_all(timeout=FLUSH_ON_SIGNAL)
 
+
+def _finish_all_at_exit() -> None:
     exc = _exit_exception[0] if _exit_exception else None
     for run in list(reversed(_runs)):
         try:

@@ -14,13 +14,14 @@ import time
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from .run_config import Config
 from .errors import UsageError
 from .files import absolute_glob_warning, check_policy, expand_save
 from .flatten import flatten_row
 from .run_summary import MetricDefinition, Summary, parse_summary
+from .store.errors import NbtrackStorageWarning
 from .store.records import STEP_KEY, TIME_KEY, history_row
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 #: How often (seconds) the summary is handed to the writer while steps are committed.
 SUMMARY_PUSH_INTERVAL = 1.0
+#: How long finish() waits for the run to be on disk before it goes on without (seconds).
+FINISH_WAIT = 2.0
 
 
 class _Discard(list):
@@ -41,7 +44,10 @@ class _Discard(list):
 class Run:
     """A run started by `nbtrack.init()`; wandb's `Run` API for notebooks."""
 
-    def __init__(self, record: RunRecord, config: Config, writer: Any, store_dir: Path | None) -> None:
+    def __init__(
+        self, record: RunRecord, config: Config, writer: Any, store_dir: Path | None,
+        before_finish: Callable[[Run], None] | None = None, on_finish: Callable[[Run], None] | None = None,
+    ) -> None:
         self._record = record
         self.id: str = record["id"]
         self.project: str = record["project"]
@@ -72,6 +78,10 @@ class Run:
         self.system_monitor: Any = None  # nbtrack.system_metrics.SystemMonitor, started by init()
         self._state: RunState = "running"
         self._lock = threading.Lock()  # guards finish() against a concurrent atexit finish
+        self._before_finish = before_finish  # e.g. store the cells executed by now
+        self._on_finish = on_finish  # e.g. the session forgets the run
+        if writer is not None:
+            writer.on_new_id = self._new_id
 
     # -- identity ----------------------------------------------------------------------
     @property
@@ -326,9 +336,8 @@ class Run:
         for name, path in self._end_files + changed:
             if os.path.exists(path):
                 self._save_file(name, path)
-        from .snapshot import capture_at_finish
-
-        capture_at_finish(self)
+        if self._before_finish is not None:
+            self._before_finish(self)
         self._update(
             {
                 "state": final,
@@ -338,28 +347,42 @@ class Run:
                 "last_step": self._step - 1,
             }
         )
-        self._close_writer()
+        self._write_out()
         if self._live is not None:
             self._live.set_state(final, self.summary.as_dict())
             self._live.close()
-        from . import session
+        if self._on_finish is not None:
+            self._on_finish(self)
 
-        session.forget(self)
+    def _write_out(self) -> None:
+        """Durable finish: wait (at most FINISH_WAIT s) until the run is on disk.
 
-    def _close_writer(self) -> None:
+        The writer keeps up while the run logs, so this writes only the last interval.
+        Under storage trouble the run stays in memory and is retried in the background
+        (the process waits for it at exit); one warning says what is pending. A write
+        that only waits for other processes' turns at the lock is not trouble.
+        """
         writer = self._writer
         if writer is None:
             return
+        deadline = time.monotonic() + FINISH_WAIT
         capture = self.capture_thread
         if capture is not None and capture.is_alive():
-            # let the background capture hand over the notebook file first, off the caller's thread
-            def close_after_capture() -> None:
-                capture.join(30)
-                writer.close(wait=False)
+            capture.join(FINISH_WAIT / 2)  # the code snapshot found at init goes with the run
+        writer.close()
+        if not writer.flush(max(0.05, deadline - time.monotonic())) and writer.failing:
+            # Only trouble is worth a word: a write merely waiting its turn for the lock
+            # lands shortly, and any read in this process waits for it first.
+            warnings.warn(
+                f"nbtrack: run {self._name!r} ({self.id}) is finished, but not all of it is on disk yet "
+                f"({writer.writer.pending_summary()} pending at {writer.store.root}); it stays in memory, "
+                "is retried in the background, and the process waits for it at exit.",
+                NbtrackStorageWarning, stacklevel=3,
+            )
 
-            threading.Thread(target=close_after_capture, name="nbtrack-close", daemon=True).start()
-        else:
-            writer.close(wait=False)
+    def _new_id(self, run_id: str) -> None:
+        """The store gave this run a new id (its own was taken by another run)."""
+        self.id = run_id
 
     def __enter__(self) -> Run:
         return self

@@ -52,7 +52,7 @@ class StoreEditor:
             fields["tags"] = clean
         if not fields:
             return
-        live_writers.flush_all(timeout=5.0)
+        live_writers.flush_store(self.store, timeout=5.0)
         with self.store.write(timeout=self.lock_timeout) as con:
             if not con.execute("SELECT count(*) FROM runs WHERE id = ?", [run_id]).fetchall()[0][0]:
                 raise RunNotFound(run_id)
@@ -63,7 +63,7 @@ class StoreEditor:
         ids = [str(i) for i in run_ids]
         if not ids:
             return []
-        live_writers.flush_all(timeout=5.0)
+        live_writers.flush_store(self.store, timeout=5.0)
         with self.store.write(timeout=self.lock_timeout) as con:
             cur = con.execute("SELECT * FROM runs WHERE list_contains(?::VARCHAR[], id)", [ids])
             names = [d[0] for d in cur.description]

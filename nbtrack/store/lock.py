@@ -64,7 +64,7 @@ def file_lock(path: Path, shared: bool = False, timeout: float | None = 10.0) ->
             if deadline is not None and time.monotonic() >= deadline:
                 raise LockTimeout(f"could not lock {path} within {timeout} s")
             time.sleep(delay)
-            delay = min(delay * 2, 0.02)
+            delay = min(delay * 2, 0.005)  # short polls: flock is not fair, a slow poller starves
         try:
             yield
         finally:

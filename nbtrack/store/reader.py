@@ -32,7 +32,7 @@ class StoreReader:
         self.flush_timeout = flush_timeout
 
     def _read(self):  # type: ignore[no-untyped-def]
-        live_writers.flush_all(timeout=self.flush_timeout)
+        live_writers.flush_store(self.store, timeout=self.flush_timeout)
         return self.store.read(timeout=self.lock_timeout)
 
     # -- runs ----------------------------------------------------------------------------

@@ -28,6 +28,9 @@ class RecordingWriter:
     def close(self, wait: bool = False) -> None:
         self.closed = True
 
+    def flush(self, timeout: float | None = None) -> bool:
+        return True
+
     def merged(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for update in self.updates:
