@@ -93,6 +93,11 @@ class Summary:
         self._resolved: dict[str, MetricDefinition | None] = {}
 
     # -- fed by the run ------------------------------------------------------------
+    @property
+    def has_definitions(self) -> bool:
+        """True once define_metric() asked for more than the last value of some metric."""
+        return bool(self._definitions)
+
     def observe(self, row: dict[str, Any]) -> None:
         """Take one committed history row (called once per step by the run)."""
         self._last.update(row)

@@ -144,7 +144,9 @@ def init(
             _refuse_taken_id(record["id"], store)
     writer = None
     if store_dir is not None:
-        writer = live_writers.open_run(store, record, flush_interval=_flush_interval(), resume=bool(resume))
+        writer = live_writers.open_run(store, record, flush_interval=_env_seconds("NBTRACK_FLUSH_INTERVAL", 1.0),
+                                       lock_timeout=_env_seconds("NBTRACK_LOCK_TIMEOUT", 10.0),
+                                       resume=bool(resume))
         cfg.bind(lambda data: writer.update_run({"config": data}))
     run = Run(record, cfg, writer, store_dir, before_finish=capture_at_finish, on_finish=forget)
     if writer is not None:
@@ -218,12 +220,14 @@ def _refuse_taken_id(run_id: str, store: Store) -> None:
         )
 
 
-def _flush_interval() -> float:
-    """Seconds between writes to disk (NBTRACK_FLUSH_INTERVAL, default 1; kill -9 loses at most this)."""
+def _env_seconds(name: str, default: float) -> float:
+    """Seconds from an environment variable (NBTRACK_FLUSH_INTERVAL: between writes, so what
+    kill -9 loses at most; NBTRACK_LOCK_TIMEOUT: the store lock wait before a try counts as
+    failed)."""
     try:
-        return max(0.05, float(os.environ.get("NBTRACK_FLUSH_INTERVAL", "1.0")))
+        return max(0.05, float(os.environ.get(name, default)))
     except ValueError:
-        return 1.0
+        return default
 
 
 def _live_enabled(live: bool | None, shell: Any) -> bool:

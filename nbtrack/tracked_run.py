@@ -21,12 +21,24 @@ from .errors import UsageError
 from .files import absolute_glob_warning, check_policy, expand_save
 from .flatten import flatten_row
 from .run_summary import MetricDefinition, Summary, parse_summary
-from .store.errors import NbtrackStorageWarning
 from .store.records import STEP_KEY, TIME_KEY, history_row
+
+_OWN_KEYS = frozenset({STEP_KEY, TIME_KEY})
 
 if TYPE_CHECKING:
     from .live.session import LiveSession
     from .store.records import RunRecord, RunState
+
+_FAST_VALUES = frozenset({int, float, bool, str})
+_now = time.time
+
+
+def _plain(data: dict[Any, Any]) -> bool:
+    """str keys (not the run's own _step/_timestamp) and int/float/bool/str values only."""
+    for key, value in data.items():
+        if type(key) is not str or type(value) not in _FAST_VALUES or key[:1] == "_" and key in _OWN_KEYS:
+            return False
+    return True
 
 #: How often (seconds) the summary is handed to the writer while steps are committed.
 SUMMARY_PUSH_INTERVAL = 1.0
@@ -66,7 +78,7 @@ class Run:
         self._writer_warming = writer is not None  # until its first commit (see StoreWriter.wait_ready)
         self._live: LiveSession | None = None
         self._append_live: Any = None
-        self.live_cell_pending = False  # set by the notebook hooks on each new cell
+        self._live_cell_pending = False  # set by the notebook hooks on each new cell
         self._step = int(record.get("last_step", -1)) + 1
         self._pending: dict[str, Any] = {}
         self._next_summary_push = 0.0
@@ -78,6 +90,7 @@ class Run:
         self.system_monitor: Any = None  # nbtrack.system_metrics.SystemMonitor, started by init()
         self._state: RunState = "running"
         self._lock = threading.Lock()  # guards finish() against a concurrent atexit finish
+        self._fast = False  # log()'s fast path; decided after each slow call (see _fast_allowed)
         self._before_finish = before_finish  # e.g. store the cells executed by now
         self._on_finish = on_finish  # e.g. the session forgets the run
         if writer is not None:
@@ -121,6 +134,21 @@ class Run:
         until a higher step arrives (or `commit=True`). A step lower than the current one
         is stored anyway, with one warning (wandb drops it silently).
         """
+        if self._fast and step is None and commit is None and type(data) is dict and _plain(data):
+            # The common call, log({"loss": 0.1, ...}) between plain steps, in as few
+            # operations as possible: it runs on every step of the user's loop.
+            row = data.copy()
+            self._observe(row)
+            row[STEP_KEY] = step = self._step
+            self._step = step + 1
+            row[TIME_KEY] = now = _now()
+            self._append_row(row)
+            if self._append_live is not None:
+                self._append_live(row)
+            if now >= self._next_summary_push:
+                self._next_summary_push = now + SUMMARY_PUSH_INTERVAL
+                self._update({"summary": self.summary.as_dict(), "last_step": step})
+            return
         if self._finished:
             raise UsageError(f"run {self._name!r} is finished; start a new one with nbtrack.init() before log().")
         if type(data) is not dict:
@@ -151,8 +179,24 @@ class Run:
             self._pending.update(row)
             if commit:
                 self._commit()
-        if self.live_cell_pending:
+        if self._live_cell_pending:
             self._show_live_in_cell()
+        self._fast = self._fast_allowed()
+
+    def _fast_allowed(self) -> bool:
+        """Whether the next plain log() may take the fast path (nothing pending or special)."""
+        return not (self._finished or self._pending or self._writer_warming or self._live_cell_pending
+                    or self.summary.has_definitions)
+
+    @property
+    def live_cell_pending(self) -> bool:
+        """Set by the notebook hooks on each new cell: the next log() shows the panel there."""
+        return self._live_cell_pending
+
+    @live_cell_pending.setter
+    def live_cell_pending(self, value: bool) -> None:
+        self._live_cell_pending = bool(value)
+        self._fast = self._fast_allowed()
 
     def _commit(self) -> None:
         row = self._pending
@@ -245,6 +289,7 @@ class Run:
             MetricDefinition(name, step_metric, parse_summary(summary), goal, bool(hidden))
         )
         self._update({"metrics": self.summary.definitions()})
+        self._fast = self._fast_allowed()
         return definition
 
     # -- files ---------------------------------------------------------------------------
@@ -311,7 +356,7 @@ class Run:
         return self._live
 
     def _show_live_in_cell(self) -> None:
-        self.live_cell_pending = False
+        self._live_cell_pending = False
         if self._live is not None:
             self._live.show()
 
@@ -326,6 +371,7 @@ class Run:
             if self._finished:
                 return
             self._finished = True
+            self._fast = False
         if self.system_monitor is not None:
             self.system_monitor.stop()
         if self._pending:
@@ -359,8 +405,8 @@ class Run:
 
         The writer keeps up while the run logs, so this writes only the last interval.
         Under storage trouble the run stays in memory and is retried in the background
-        (the process waits for it at exit); one warning says what is pending. A write
-        that only waits for other processes' turns at the lock is not trouble.
+        (the process waits for it at exit): finish does not wait then, and says so once
+        per episode, not once per run.
         """
         writer = self._writer
         if writer is None:
@@ -370,15 +416,12 @@ class Run:
         if capture is not None and capture.is_alive():
             capture.join(FINISH_WAIT / 2)  # the code snapshot found at init goes with the run
         writer.close()
-        if not writer.flush(max(0.05, deadline - time.monotonic())) and writer.failing:
-            # Only trouble is worth a word: a write merely waiting its turn for the lock
-            # lands shortly, and any read in this process waits for it first.
-            warnings.warn(
-                f"nbtrack: run {self._name!r} ({self.id}) is finished, but not all of it is on disk yet "
-                f"({writer.writer.pending_summary()} pending at {writer.store.root}); it stays in memory, "
-                "is retried in the background, and the process waits for it at exit.",
-                NbtrackStorageWarning, stacklevel=3,
-            )
+        if not writer.failing:
+            writer.flush(max(0.05, deadline - time.monotonic()))
+        if writer.failing:
+            # A write merely waiting its turn at the lock lands shortly (and any read in
+            # this process waits for it first): only trouble is worth a word.
+            writer.warn_pending_at_finish(self._name)
 
     def _new_id(self, run_id: str) -> None:
         """The store gave this run a new id (its own was taken by another run)."""

@@ -191,6 +191,14 @@ class RunWriter:
         if not self.tracked:
             self.writer.track(self)
 
+    def warn_pending_at_finish(self, name: str) -> None:
+        """Say (once per storage trouble episode) that finished runs wait in memory."""
+        w = self.writer
+        w.warn_episode("finish", f"nbtrack: run {name!r} ({self.run_id}) is finished, but storage at "
+                       f"{w.sink.location} is failing: {w.pending_summary()} stay in memory and are retried in "
+                       "the background; the process waits for them at exit. Later runs finish the same way "
+                       "until it recovers.")
+
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until everything queued before this call is committed; True on success."""
         if not self.tracked and self.has_pending():

@@ -8,6 +8,7 @@ on its way to the store and comes out encodable.
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 from typing import Any
@@ -26,11 +27,30 @@ def clean_text(text: str) -> str:
 
 
 def json_text(value: Any) -> str:
-    """JSON text for ``value``; never raises (odd keys, cycles, depth are made plain)."""
+    """JSON text for ``value``; never raises (odd keys, cycles, depth are made plain).
+
+    A lone surrogate in a string becomes the text ``\\udcff`` (as ``clean_text`` writes
+    it): DuckDB's JSON refuses the escape ``\udcff`` that ``json.dumps`` would write.
+    """
     try:
-        return json.dumps(value, default=str, allow_nan=True)
+        text = json.dumps(value, default=str, allow_nan=True, ensure_ascii=False)
     except (TypeError, ValueError, RecursionError):
-        return json.dumps(_plain(value, 0, set()), default=str, allow_nan=True)
+        text = json.dumps(_plain(value, 0, set()), default=str, allow_nan=True, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", _ESCAPE_IN_JSON).decode("utf-8")
+
+
+def _escape_in_json(err: UnicodeError) -> tuple[str, int]:
+    assert isinstance(err, UnicodeEncodeError)
+    bad = err.object[err.start:err.end]
+    return "".join(f"\\\\u{ord(c):04x}" for c in bad), err.end
+
+
+_ESCAPE_IN_JSON = "nbtrack-escape-in-json"
+codecs.register_error(_ESCAPE_IN_JSON, _escape_in_json)
 
 
 def _plain(value: Any, depth: int, seen: set[int]) -> Any:

@@ -36,7 +36,7 @@ MAX_OP_FAILURES = 3
 #: Python values a run buffers before they are converted to Arrow (a third of the memory)
 MAX_BUFFER_VALUES = 50_000
 #: converted rows a run holds before they are committed ahead of schedule
-MAX_PENDING_ROWS = 500_000
+MAX_PENDING_ROWS = 100_000
 TICK = 0.05
 #: warnings about single items (a bad value, a vanished file) shown per store writer
 MAX_ITEM_WARNINGS = 20
@@ -141,6 +141,10 @@ class StoreWriter:
         runs = [r for r in list(self._runs.values()) if r.has_pending()]
         rows = sum(len(r.rows) + r.pending_rows() for r in runs)
         return f"{len(runs)} run(s), {rows:,} history row(s)"
+
+    def warn_episode(self, kind: str, msg: str) -> None:
+        """One warning per storage trouble episode (said again after a recovery)."""
+        self._warn(("", kind), msg)
 
     def warn_item(self, run_id: str, kind: str, msg: str) -> None:
         """One warning per run and kind of item problem (at most MAX_ITEM_WARNINGS in all)."""
@@ -313,6 +317,9 @@ class StoreWriter:
                   for op in taken.ops]
         done_ops: list[Any] = []
         results: list[Any] = []
+        whole = TakenBatch(b, list(taken.tables), dict(taken.update), taken.blobs, list(taken.files),
+                           list(taken.ops), taken.max_step)
+        was_first = run.first
         stored_any = False
         failures: list[tuple[str, Any, BaseException]] = []
         for label, part, item in parts:
@@ -320,7 +327,12 @@ class StoreWriter:
                 outcome = self.sink.commit([part], timeout=self.lock_timeout)[0]
             except Exception as one:  # noqa: BLE001 - drop this part, keep the rest
                 if storage_trouble(one):
-                    run.restore(taken)  # what is left is tried again later
+                    if stored_any:
+                        run.restore(taken)  # what is left is tried again later
+                        self._report_dropped(run, failures)
+                    else:
+                        run.first = was_first
+                        run.restore(whole)
                     self._on_trouble(one)
                     return
                 if label == "record" and b.first and self._store_bare_record(b):
@@ -348,17 +360,21 @@ class StoreWriter:
         if not stored_any:
             # Nothing at all could be stored: not one bad item but the store or nbtrack
             # itself. Keep everything and retry later, as for storage trouble.
-            run.restore(taken)
+            run.first = was_first
+            run.restore(whole)
             self._on_trouble(exc)
             return
+        self._report_dropped(run, failures)
+        taken.ops = done_ops
+        run.committed(taken, BatchOutcome("stored", results))
+
+    def _report_dropped(self, run: RunWriter, failures: list[tuple[str, Any, BaseException]]) -> None:
         for label, item, cause in failures:
             self.warn_item(run.run_id, f"part-{label}", f"nbtrack: could not store a {label} of run "
                            f"{run.run_id} ({type(cause).__name__}: {cause}); it is dropped, the rest of the "
                            "run is stored.")
             if label == "pending operation":
                 _call(item.on_error, cause)
-        taken.ops = done_ops
-        run.committed(taken, BatchOutcome("stored", results))
 
     def _store_bare_record(self, batch: RunBatch) -> bool:
         """The run's record cannot be stored: store its id alone so its data has a run."""

@@ -15,6 +15,7 @@ class RecordingWriter:
         self.updates: list[dict[str, Any]] = []
         self.files: list[tuple[str, str, bytes | None, str | None]] = []
         self.closed = False
+        self.failing = False
 
     def wait_ready(self, timeout: float = 30.0) -> None:
         pass
