@@ -23,6 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     import pandas as pd
 
     from .api import Api, runs, sql
+    from .store.flush_requests import ask_others
+    from .store.paths import resolve_store_dir
+
+    # `!nbtrack ...` from a training notebook: show what its kernel logged up to now
+    ask_others(resolve_store_dir(args.dir))
 
     if args.command == "runs":
         frame = runs(args.project, dir=args.dir)

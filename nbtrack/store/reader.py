@@ -1,7 +1,8 @@
 """Read runs, history and files out of a store, holding the shared lock only briefly.
 
-Every call first flushes this process's writers (read-your-writes), then takes the
-shared lock, copies the answer out (Arrow / Python objects) and releases it.
+Every call first flushes this process's writer of the store (read-your-writes), then
+takes the shared lock, copies the answer out (Arrow / Python objects) and releases it.
+(The CLI also asks the writers of other processes to flush, see ``flush_requests``.)
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ import time
 import warnings
 from typing import TYPE_CHECKING, Any, Callable
 
+from . import flush_requests
 from .errors import NbtrackStorageWarning
 from .records import RunRecord
 from .run_writer import RunWriter, TakenBatch
@@ -38,6 +39,8 @@ MAX_BUFFER_VALUES = 50_000
 #: converted rows a run holds before they are committed ahead of schedule
 MAX_PENDING_ROWS = 100_000
 TICK = 0.05
+#: the shortest time between two commits made for readers in other processes (seconds)
+ANSWER_INTERVAL = 0.25
 #: warnings about single items (a bad value, a vanished file) shown per store writer
 MAX_ITEM_WARNINGS = 20
 
@@ -75,6 +78,8 @@ class StoreWriter:
         self._item_warnings = 0
         self._retry_at = 0.0
         self._backoff = 0.25
+        self._answered = 0  # the latest flush request of a reader elsewhere that was answered
+        self._last_commit = 0.0
 
     def __repr__(self) -> str:
         return f"StoreWriter({self.sink.location!r}, runs={len(self._runs)})"
@@ -161,6 +166,7 @@ class StoreWriter:
     # -- thread side ---------------------------------------------------------------------
     def _ensure_thread(self) -> None:  # under self._lock
         if self._thread is None:
+            flush_requests.register(self.store.root)
             self._thread = threading.Thread(target=self._loop, name="nbtrack-writer", daemon=True)
             self._thread.start()
 
@@ -202,7 +208,13 @@ class StoreWriter:
         """Wait until a write is due, write; True when the thread should end (idle)."""
         while True:
             runs = self._snapshot()
-            if self._due(runs, time.monotonic()):
+            now = time.monotonic()
+            request = flush_requests.request_time(self.store.root)  # a reader elsewhere waits
+            # (at most every ANSWER_INTERVAL: a reader polling elsewhere must not turn
+            # the writer's batches into a commit per read)
+            asked = (request > self._answered and now >= self._retry_at
+                     and now - self._last_commit >= ANSWER_INTERVAL)
+            if asked or self._due(runs, now):
                 break
             for r in runs:
                 if r.buffer_big(MAX_BUFFER_VALUES):
@@ -215,10 +227,14 @@ class StoreWriter:
             self._wake.clear()
         with self._cond:
             ticket = self._requested
+        runs = self._snapshot()  # after the ticket: a run registered before it is included
         if self._write_once(runs):
             with self._cond:
                 self._done = max(self._done, ticket)
                 self._cond.notify_all()
+            if asked:
+                flush_requests.answer(self.store.root, request)
+                self._answered = request
         return False
 
     def _idle(self, runs: list[RunWriter]) -> bool:
@@ -229,6 +245,7 @@ class StoreWriter:
                     r.tracked = False
                     self._runs.pop(id(r), None)
             if not self._runs and self._requested <= self._done:
+                flush_requests.unregister(self.store.root)
                 self._thread = None
                 self._cond.notify_all()
                 return True
@@ -257,9 +274,11 @@ class StoreWriter:
                 return False
             return self._isolate(taken, exc)
         self._committed(taken, outcomes)
-        return True
+        # a run that got a new id is sent again under it before a flush counts as done
+        return all(o.status != "conflict" for o in outcomes)
 
     def _committed(self, taken: list[tuple[RunWriter, TakenBatch]], outcomes: list[BatchOutcome]) -> None:
+        self._last_commit = time.monotonic()
         for (r, t), outcome in zip(taken, outcomes):
             r.committed(t, outcome)
         if self._failing:

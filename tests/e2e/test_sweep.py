@@ -51,7 +51,7 @@ def test_a_sweep_of_300_runs_in_one_process():
     assert proc.returncode == 0, proc.stderr
     assert "Warning" not in proc.stderr, proc.stderr  # nothing printed into the user's output but run lines
     out = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert out["threads"] == []  # no thread per finished run, none once all is written
+    assert out["threads"] in ([], ["nbtrack-writer"])  # no thread per run: at most the store's writer
     assert out["runs_seen"] == runs and out["finished"] == runs  # read right after the loop
     assert out["best"] == list(range(runs))
     assert out["table"] == runs
@@ -212,3 +212,28 @@ def test_values_the_store_cannot_take_as_they_are(tmp_path):
     assert api_run.summary["by_pair"] == {"(0, 1)": 0.5}
     assert api_run.config["path"] == "data-\\udcff"  # escaped, as text
     assert [f.name for f in api_run.files() if not f.name.startswith("code/")] == ["ckpt-\\udcff.pt"]
+
+
+@pytest.mark.slow
+def test_another_process_reads_a_running_run_up_to_its_latest_step(tmp_path):
+    progress = tmp_path / "progress"
+    env = {**os.environ, "NBTRACK_FLUSH_INTERVAL": "30"}  # nothing reaches the disk on schedule
+    proc = subprocess.Popen([sys.executable, "-c", TERMINATED, str(progress)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        run_id = proc.stdout.readline().strip()
+        deadline = time.monotonic() + 30
+        while (not progress.exists() or int(progress.read_text() or 0) < 1000) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        logged = int(progress.read_text())
+        # as `!nbtrack show RUN` in the kernel's notebook would: a reader in another process
+        cli = subprocess.run([sys.executable, "-m", "nbtrack.cli", "sql",
+                              f"select max(step) from history where run_id = '{run_id}'"],
+                             capture_output=True, text=True, timeout=60)
+        assert cli.returncode == 0, cli.stderr
+        assert int(cli.stdout.split()[-1]) >= logged  # not 30 s behind: the trainer flushed on request
+        seen = nbtrack.sql("select max(step) from history where run_id = ?", [run_id]).fetchall()[0][0]
+        assert seen is not None and seen >= logged
+    finally:
+        proc.kill()
+        proc.wait(10)

@@ -9,7 +9,7 @@ from store_records import make_run
 from nbtrack.store.convert import rows_to_arrow
 from nbtrack.store.reader import StoreReader
 from nbtrack.store.runsql import upsert_run
-from nbtrack.store.live_writers import flush_all
+from nbtrack.store.live_writers import flush_store
 from nbtrack.store.live_writers import open_run
 from nbtrack.store.records import history_row
 
@@ -131,17 +131,17 @@ def test_blobs_dedup_and_files(store, tmp_path):
     w.close(wait=True, timeout=10)
 
 
-def test_flush_all_read_your_writes(store):
+def test_flush_store_read_your_writes(store):
     w = open_run(store, make_run("r1"), flush_interval=60.0)
     assert w.flush(10)
     for i in range(1000):
         w.rows.append(history_row(i, time.time(), {"x": float(i)}))
     w.update_run({"summary": {"x": 999.0}})
-    reader = StoreReader(store)  # reader calls flush_all first
+    reader = StoreReader(store)  # reader flushes its store first
     assert reader.history("r1").num_rows == 1000
     assert reader.run("r1")["summary"] == {"x": 999.0}
     assert reader.run("r1")["last_step"] == 999
-    assert flush_all(5)
+    assert flush_store(store, 5)
     w.close(wait=True, timeout=10)
 
 
