@@ -18,9 +18,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..api import ApiRun
 from ..media.thumbs import make_thumbnail
 from ..runs_table.diff import notebook_cells
+from ..snapshot import HISTORY_NOTEBOOK
 from ..runs_table.importance import importance
 from ..runs_table.queries import flat, load_table
 from ..store import report_queries
@@ -210,15 +210,31 @@ def _media(reader: StoreReader, run_ids: list[str]) -> tuple[list[dict[str, Any]
             _jsonable(tables))
 
 
+def _code_cells(reader: StoreReader, files: dict[str, str]) -> list[dict[str, Any]]:
+    """A run's code as cells, chosen as ``ApiRun.code()`` does: the notebook file, else
+    the script, else the cells executed in the kernel."""
+    code = {p: sha for p, sha in files.items() if p.startswith("code/")}
+    notebooks = sorted(p for p in code if p.endswith(".ipynb") and p != HISTORY_NOTEBOOK)
+    scripts = sorted(p for p in code if p.endswith(".py"))
+    if notebooks or (not scripts and HISTORY_NOTEBOOK in code):
+        name = notebooks[0] if notebooks else HISTORY_NOTEBOOK
+        return notebook_cells(json.loads(reader.store.read_blob(code[name]).decode("utf-8")))
+    if scripts:
+        return [{"type": "code", "source": reader.store.read_blob(code[scripts[0]]).decode("utf-8", "replace"),
+                 "outputs": []}]
+    return []
+
+
 def _details(reader: StoreReader, records: list[dict[str, Any]], code: dict[str, Any], with_code: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    files = report_queries.code_files(reader, [r["id"] for r in records]) if with_code else {}
     for rec in records:
         env = dict(rec.get("environment") or {})
         env.pop("packages", None)
         code_id = None
         if with_code:
             try:
-                cells = notebook_cells(ApiRun(rec, reader).code())  # type: ignore[arg-type]
+                cells = _code_cells(reader, files.get(rec["id"], {}))
             except Exception as exc:  # noqa: BLE001 - a broken snapshot must not break the report
                 cells = [{"type": "raw", "source": f"(could not read the code snapshot: {exc})", "outputs": []}]
             if cells:

@@ -31,6 +31,12 @@ SELECT run_id, key, step, json::VARCHAR AS json FROM (
 WHERE k <= $per_key ORDER BY run_id, key, step
 """
 
+_CODE_FILES = """
+SELECT run_id, path, sha256, created_at FROM files
+WHERE run_id IN (SELECT unnest($runs::VARCHAR[])) AND kind = 'code'
+ORDER BY run_id, path, created_at
+"""
+
 #: tables an export writes, with the column each one is filtered on by project
 EXPORT_TABLES: dict[str, str] = {
     "runs": "SELECT * EXCLUDE (config, summary, metrics, environment), config::VARCHAR AS config, "
@@ -62,6 +68,16 @@ def media_refs(reader: Any, run_ids: Sequence[str], types: Sequence[str] = MEDIA
         return []
     table = reader.query(_MEDIA, {"runs": list(run_ids), "types": list(types), "per_key": int(per_key)})
     return table.to_pylist()
+
+
+def code_files(reader: Any, run_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+    """run id -> {path: sha256} of its code files (the latest version of each path), in one query."""
+    out: dict[str, dict[str, str]] = {}
+    if not run_ids:
+        return out
+    for row in reader.query(_CODE_FILES, {"runs": list(run_ids)}).to_pylist():
+        out.setdefault(row["run_id"], {})[row["path"]] = row["sha256"]
+    return out
 
 
 def export_table(reader: Any, name: str, project: str | None = None) -> pa.Table:
