@@ -28,7 +28,7 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nbtrack.report import report  # noqa: E402
+from nbtrack.reports import report  # noqa: E402
 from nbtrack.store.importer import import_run  # noqa: E402
 from nbtrack.store.store import Store  # noqa: E402
 

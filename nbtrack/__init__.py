@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .api import Api, runs, sql
     from .live import compare
     from .runs_table import table
-    from .report import Report, report
+    from .reports import Report, report
     from .artifacts import Artifact
     from .magic import load_ipython_extension
     from .media import Histogram, Image, Table
@@ -64,8 +64,8 @@ _LAZY = {
     "Artifact": "artifacts",
     "compare": "live",
     "table": "runs_table",
-    "report": "report",
-    "Report": "report",
+    "report": "reports",
+    "Report": "reports",
 }
 
 __all__ = ["Error", "UsageError", "config", "run", "summary", *_LAZY]

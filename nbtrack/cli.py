@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from .report.options import add_report_arguments, report_kwargs
+from .reports.options import add_report_arguments, report_kwargs
 from .transfer.export import FORMATS
 
 
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 def _write_command(args: argparse.Namespace) -> int:
     """`report`, `export` and `import`: errors a user can fix are one line on stderr."""
     from .errors import UsageError
-    from .report import report
+    from .reports import report
     from .store.importer import RunExists
     from .store.paths import resolve_store_dir
     from .store.store import Store

@@ -7,7 +7,7 @@ import ast
 import shlex
 from typing import Any
 
-from .report.options import add_report_arguments, report_kwargs
+from .reports.options import add_report_arguments, report_kwargs
 
 USAGE = """\
 Usage:
@@ -111,7 +111,7 @@ def nbtrack_magic(line: str) -> Any:
                 return None
             return widget
         if command == "report":
-            from .report import report
+            from .reports import report
 
             return report(**report_kwargs(parse_report(rest)))
     except MagicUsageError as exc:

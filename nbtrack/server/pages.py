@@ -1,5 +1,5 @@
 """HTML of the server's pages: the projects page here; project, run and report pages are
-report pages (``nbtrack/report/page.py``) built from the store when asked for.
+report pages (``nbtrack/reports/page.py``) built from the store when asked for.
 
 Everything from a store or a URL is escaped; links are built from quoted components.
 """
@@ -11,9 +11,9 @@ import time
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from ..report.build import human_size
-from ..report.collect import collect
-from ..report.page import render_page
+from ..reports.build import human_size
+from ..reports.collect import collect
+from ..reports.page import render_page
 from ..store import report_queries
 from ..store.reader import StoreReader
 from ..store.store import Store

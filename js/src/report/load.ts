@@ -1,5 +1,5 @@
 // Read the report block out of the page: base64 -> gunzip (the browser's own
-// DecompressionStream, nothing fetched) -> JSON + typed arrays. Layout: nbtrack/report/pack.py.
+// DecompressionStream, nothing fetched) -> JSON + typed arrays. Layout: nbtrack/reports/pack.py.
 import type { Report, ReportMeta } from "./types";
 
 function fromBase64(text: string): Uint8Array {

@@ -1,4 +1,4 @@
-// Mirror of the JSON that nbtrack/report/collect.py writes (see nbtrack/report/pack.py for
+// Mirror of the JSON that nbtrack/reports/collect.py writes (see nbtrack/reports/pack.py for
 // the block that carries it). Keep the two in step.
 import type { Cell, Column, ImportanceRow, Rows } from "../table/messages";
 
