@@ -142,8 +142,9 @@ def _importance(table: dict[str, Any], metrics: list[str]) -> list[dict[str, Any
         return []
     summary_keys = [c["key"] for c in columns if c["group"] == "summary" and c["kind"] == "num"]
     wanted = [f"summary.{m}" for m in metrics if f"summary.{m}" in summary_keys] or summary_keys
+    varying = [k for k in wanted if len({v for v in rows[k]["v"] if v is not None}) > 1]
     out = []
-    for key in wanted[:MAX_IMPORTANCE_METRICS]:
+    for key in varying[:MAX_IMPORTANCE_METRICS]:
         res = importance(params, rows[key]["v"])
         if res["rows"]:
             out.append({"metric": key, **res})
@@ -210,6 +211,20 @@ def _media(reader: StoreReader, run_ids: list[str]) -> tuple[list[dict[str, Any]
             _jsonable(tables))
 
 
+def _media_label(value: Any) -> Any:
+    """A media reference in a summary as a short label ("<table 2x2>"), other values as they are."""
+    if not isinstance(value, dict) or "_type" not in value:
+        return value
+    kind = str(value["_type"])
+    if kind == "table":
+        return f"<table {value.get('nrows', '?')}x{value.get('ncols', '?')}>"
+    if kind == "image-file":
+        return f"<image {value.get('width', '?')}x{value.get('height', '?')}>"
+    if kind == "images/separated":
+        return f"<{value.get('count', '?')} images>"
+    return f"<{kind}>"
+
+
 def _code_cells(reader: StoreReader, files: dict[str, str]) -> list[dict[str, Any]]:
     """A run's code as cells, chosen as ``ApiRun.code()`` does: the notebook file, else
     the script, else the cells executed in the kernel."""
@@ -242,7 +257,7 @@ def _details(reader: StoreReader, records: list[dict[str, Any]], code: dict[str,
                 code.setdefault(code_id, cells)
         out[rec["id"]] = _jsonable({
             "config": flat(rec.get("config") or {}),
-            "summary": {k: v for k, v in flat(rec.get("summary") or {}).items() if not k.startswith("_")},
+            "summary": {k: _media_label(v) for k, v in flat(rec.get("summary") or {}).items() if not k.startswith("_")},
             "environment": {k: env[k] for k in ("python", "platform", "host", "git", "executable", "notebook")
                             if k in env},
             "code": code_id,

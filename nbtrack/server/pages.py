@@ -76,4 +76,7 @@ def report_page(base_url: str, rel: str, store: Store, project: str | None = Non
     if title is None:
         title = f"{data.meta['runs'][0]['name']}" if runs is not None and len(runs) == 1 else f"{project or 'all runs'}"
     u = urls(base_url)
-    return render_page(data, title=title, notes=notes, links={"run": u["run_template"](rel)})
+    links = {"run": u["run_template"](rel)}
+    if runs is not None and len(data.meta["runs"]) == 1 and data.meta["runs"][0].get("project"):
+        links["project"] = u["project"](rel, data.meta["runs"][0]["project"])
+    return render_page(data, title=title, notes=notes, links=links)

@@ -15,7 +15,7 @@ from nbtrack.reports.collect import ReportData
 from nbtrack.reports.notes import render_notes
 from nbtrack.reports.pack import decode, encode
 
-from conftest import XSS
+from report_seed import XSS
 
 
 def block(html: str) -> tuple[dict, list[np.ndarray]]:

@@ -41,8 +41,18 @@ function build(app: HTMLElement, report: Report): void {
   }
   const details = new DetailsView(report);
   nav.append(Object.assign(h("button", "nbt-tab", "Details"), { onclick: () => details.el.scrollIntoView({ behavior: "smooth" }) }));
+  if (meta.links.project) {
+    const back = h("a", "nbt-report-back", `← project ${meta.runs[0]?.project ?? ""}`);
+    back.href = meta.links.project;
+    nav.prepend(back);
+  }
   app.textContent = "";
   app.append(nav, charts.el, runs.el, analysis.el, details.el);
+  if (meta.runs.length === 1) {
+    analysis.el.style.display = "none"; // one run: nothing to compare
+    const only = details.el.querySelector("details.nbt-report-run");
+    if (only instanceof HTMLDetailsElement) only.open = true;
+  }
   if (location.hash.startsWith("#run-")) {
     const target = document.getElementById(location.hash.slice(1));
     if (target instanceof HTMLDetailsElement) { target.open = true; target.scrollIntoView(); }
