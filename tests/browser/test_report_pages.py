@@ -9,8 +9,9 @@
    and absolute paths in URLs, a POST; the project page driven in the browser (filter,
    a run link to the run page). Screenshots: test-output/report_project_page.png,
    report_run_page.png.
-3. `nbtrack.report()` in a notebook on that server prints the link to the report page
-   and shows the report inline. Screenshot: test-output/report_in_lab.png.
+3. `nbtrack.report()` in a notebook on that server (JupyterLab and Notebook 7) prints the
+   link to the report page and shows the report inline. Screenshots:
+   test-output/report_in_lab.png, report_in_notebook7.png.
 """
 
 from __future__ import annotations
@@ -189,14 +190,16 @@ def test_project_page_in_the_browser(hub_lab, page, out_dir):
     page.screenshot(path=str(out_dir / "report_run_page.png"), full_page=True)
 
 
-def test_report_in_a_notebook_prints_the_server_link(hub_lab, page, out_dir):
+@pytest.mark.parametrize("ui", ["lab", "notebook7"])
+def test_report_in_a_notebook_prints_the_server_link(hub_lab, page, out_dir, ui):
     lab = hub_lab
+    name = f"report_{ui}.ipynb"
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("import nbtrack\nnbtrack.report('rep', title='From the notebook', path='rep.html')")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, lab.root / "report_nb.ipynb")
+    nbformat.write(nb, lab.root / name)
     block_network(page, lab.base.split("/user/")[0])
-    lab.open(page, "/lab/tree/report_nb.ipynb?reset")
+    lab.open(page, f"/lab/tree/{name}?reset" if ui == "lab" else f"/notebooks/{name}")
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     out = page.locator(".jp-OutputArea-output", has_text="on this Jupyter server")
     out.wait_for(timeout=60_000)
@@ -206,6 +209,6 @@ def test_report_in_a_notebook_prints_the_server_link(hub_lab, page, out_dir):
     frame = page.frame_locator("iframe.nbtrack-report-frame")
     frame.locator("#nbt-report-app[data-state=ready]").wait_for(timeout=30_000)
     frame.locator(".nbt-report-charts .nbt-chart").first.wait_for(timeout=30_000)
-    page.screenshot(path=str(out_dir / "report_in_lab.png"))
+    page.screenshot(path=str(out_dir / f"report_in_{ui}.png"))
     status, _, body = fetch(text[text.index("http"):].split()[0] + f"&token={lab.token}")
     assert status == 200 and "<title>From the notebook</title>" in body

@@ -102,7 +102,7 @@ export class DetailsView {
     const cells = d && d.code ? meta.code[d.code] : null;
     if (cells && cells.length) {
       const code = h("details", "nbt-report-codebox");
-      code.append(h("summary", "", `Code (${cells.length} cells)`), codeView(cells));
+      code.append(h("summary", "", `Code (${cells.length} cell${cells.length === 1 ? "" : "s"})`), codeView(cells));
       box.append(code);
     }
     return box;
