@@ -95,6 +95,10 @@ def report(project: str | None = None, runs: Sequence[Any] | None = None, metric
     project = _default_project(reader, project, runs)
     data = collect(reader, project=project, runs=list(runs) if runs is not None else None,
                    metrics=list(metrics) if metrics is not None else None)
+    if not data.meta["runs"]:
+        where = f"project {project!r}" if project else "the store"
+        raise ValueError(f"no runs in {where} ({store_dir}) to report on; projects there: "
+                         f"{', '.join(reader.projects()) or 'none'}")
     title = title or (f"{project} report" if project else "nbtrack report")
     page = render_page(data, title=title, notes=notes)
     if path is None:

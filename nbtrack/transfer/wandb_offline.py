@@ -5,8 +5,10 @@ installed): the run record (id, project, name, notes, tags, group, job type, hos
 start time, config), every history step, summary updates, config updates and the exit
 record. Logged images (``image-file``) and tables (``table-file``) are read from the
 run's ``files/`` directory: images go into the store's blobs as nbtrack image
-references, tables become nbtrack tables. A run without an exit record is imported as
-``crashed``; one with a non-zero exit code as ``failed``.
+references, tables become nbtrack tables. The other files there (``code/`` as code,
+``output.log``, ``requirements.txt``, ``wandb-metadata.json``, saved files) are kept
+with the run, and the metadata fills its environment. A run without an exit record is
+imported as ``crashed``; one with a non-zero exit code as ``failed``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from . import wandb_records as wr
 from .values import flatten, set_path
 
 _SKIP_KEYS = {"_step", "_timestamp", "_runtime", "_wandb"}
+MAX_FILE_BYTES = 100 * 1024 * 1024
 
 
 def _items(msg: list[tuple[int, Any]], field: int) -> list[tuple[list[str], Any]]:
@@ -174,8 +177,34 @@ def read_run(run_dir: str | os.PathLike[str], store: Store, project: str | None 
     rec["finished_at"] = end_ts if exit_code is not None else None
     rec["heartbeat_at"] = end_ts or rec["created_at"]
     rec["last_step"] = max((r["_step"] for r in rows), default=None)
-    rec["environment"] = {"imported_from": "wandb offline run", "source": str(run_dir)}
-    return rec, rows, list(media.files.values())  # type: ignore[return-value]
+    rec["environment"] = {"imported_from": "wandb offline run", "source": str(run_dir), **_metadata(run_dir)}
+    return rec, rows, [*media.files.values(), *_run_files(store, run_dir)]  # type: ignore[return-value]
+
+
+def _metadata(run_dir: Path) -> dict[str, Any]:
+    """What wandb-metadata.json says about the machine and program, in nbtrack's names."""
+    try:
+        meta = json.loads((run_dir / "files" / "wandb-metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(meta, dict):
+        return {}
+    names = {"python": "python", "os": "platform", "host": "host", "program": "program", "codePath": "code_path",
+             "git": "git", "cpu_count": "cpu_count", "gpu": "gpu", "args": "args"}
+    return {ours: meta[theirs] for theirs, ours in names.items() if theirs in meta}
+
+
+def _run_files(store: Store, run_dir: Path) -> list[tuple[str, str, int, str]]:
+    """The run's saved files (files/, media aside) into the blobs: code/ as code, the rest as files."""
+    files_dir = run_dir / "files"
+    out = []
+    for path in sorted(files_dir.rglob("*")) if files_dir.is_dir() else []:
+        rel = path.relative_to(files_dir).as_posix()
+        if not path.is_file() or path.is_symlink() or rel.startswith("media/") or path.stat().st_size > MAX_FILE_BYTES:
+            continue
+        sha, size = store.put_blob_file(path)
+        out.append((rel, sha, size, "code" if rel.startswith("code/") else "file"))
+    return out
 
 
 def import_wandb_offline(path: str | os.PathLike[str], store: Store, project: str | None = None,

@@ -102,6 +102,24 @@ def test_a_crashed_offline_run_keeps_what_was_written(tmp_path):
     assert 0 < len(run.history()) < 53
 
 
+def test_offline_run_files_code_and_metadata_come_along(tmp_path):
+    run_dir = tmp_path / OFFLINE.name
+    shutil.copytree(OFFLINE, run_dir)
+    (run_dir / "files" / "wandb-metadata.json").write_text(json.dumps(
+        {"python": "CPython 3.11.9", "os": "Linux", "host": "gpu1", "program": "train.py", "git": {"commit": "abc"}}))
+    (run_dir / "files" / "code").mkdir()
+    (run_dir / "files" / "code" / "train.py").write_text("print('training')\n")
+    (run_dir / "files" / "output.log").write_text("epoch 1\n")
+    ids = import_wandb_offline(run_dir, Store(tmp_path / "s"))
+    run = nbtrack.Api(dir=tmp_path / "s").run(ids[0])
+    assert run.metadata["host"] == "gpu1" and run.metadata["git"] == {"commit": "abc"}
+    assert {f.name: f.kind for f in run.files()} == {
+        "code/train.py": "code", "output.log": "file", "wandb-metadata.json": "file",
+        "media/images/sample_50_302ce047f63abce07234.png": "media"}
+    assert run.code().cells[0].source == "print('training')\n"
+    assert run.file("output.log").read() == b"epoch 1\n"
+
+
 def test_not_a_wandb_log_is_refused(tmp_path):
     with pytest.raises(WandbFileError, match="bad header"):
         list(chunks_to_records(b"hello world, not wandb"))

@@ -22,7 +22,6 @@ interface Slot {
 export class ChartsView {
   el = h("section", "nbt-report-section nbt-report-charts");
   private opts: ViewOptions = { smoothing: 0, logY: false, xMode: "step", showEarlier: false };
-  private hidden = new Set<string>();
   private slots: Slot[] = [];
   private byKey = new Map<string, ReportSeries[]>();
   private runs = new Map<string, ReportRun & { index: number }>();
@@ -105,7 +104,7 @@ export class ChartsView {
   private build(slot: Slot | undefined): void {
     if (!slot || slot.chart) return;
     this.observer?.unobserve(slot.el);
-    slot.chart = new ChartView(slot.key, this.hidden);
+    slot.chart = new ChartView(slot.key, new Set()); // legend clicks hide a run in this chart only
     slot.el.append(slot.chart.el);
     slot.chart.update(this.lines(slot.key), { ...this.opts, syncKey: this.syncKey });
     this.el.dataset.drawn = String(this.slots.filter((s) => s.chart).length);
