@@ -20,9 +20,9 @@ import numpy as np
 
 from ..media.thumbs import make_thumbnail
 from ..runs_table.diff import notebook_cells
-from ..snapshot import HISTORY_NOTEBOOK
 from ..runs_table.importance import importance
 from ..runs_table.queries import flat, load_table
+from ..snapshot import HISTORY_NOTEBOOK
 from ..store import report_queries
 from ..store.reader import StoreReader
 

@@ -15,7 +15,6 @@ import hashlib
 import html
 import pathlib
 import time
-from typing import Any
 
 from .collect import ReportData
 from .notes import render_notes
@@ -95,7 +94,3 @@ def iframe(page: str, height: int = 900) -> str:
             f'style="width:100%;height:{int(height)}px;border:1px solid rgba(128,128,128,.3);border-radius:4px" '
             f'srcdoc="{html.escape(page, quote=True)}"></iframe>')
 
-
-def describe(meta: dict[str, Any]) -> str:
-    """One line about a report's content."""
-    return f"{len(meta.get('runs', []))} runs, {len(meta.get('metrics', []))} metrics"

@@ -31,7 +31,7 @@ from typing import Any, Sequence
 
 from ..store.convert import rows_to_arrow
 from ..store.importer import import_run
-from ..store.records import RunRecord, history_row
+from ..store.records import history_row
 from ..store.store import Store
 from .values import set_path
 
@@ -198,4 +198,4 @@ def import_wandb_csv(path: str | os.PathLike[str], store: Store, project: str | 
     return ids
 
 
-__all__ = ["CsvShapeError", "RunRecord", "import_wandb_csv", "read_csv"]
+__all__ = ["CsvShapeError", "import_wandb_csv", "read_csv"]
