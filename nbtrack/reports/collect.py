@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..media.thumbs import make_thumbnail
 from ..runs_table.diff import notebook_cells
@@ -110,12 +112,24 @@ def choose_metrics(available: list[tuple[str, int]], metrics: Sequence[str] | No
     return (user + system)[:MAX_METRICS]
 
 
-def _curves(data: ReportData, reader: StoreReader, run_ids: list[str], keys: list[str]) -> list[dict[str, Any]]:
-    if not run_ids or not keys:
-        return []
-    width = int(max(MIN_WIDTH, min(MAX_WIDTH, POINTS_PER_CHART // (4 * len(run_ids)))))
-    table = reader.downsample(run_ids, keys=keys, width_px=width)
+def _downsampled(data: ReportData, reader: StoreReader, run_ids: list[str], metrics: Sequence[str] | None) -> tuple[list[str], Any]:
+    """The metrics to chart and their M4-downsampled points, in one pass over the history
+    (the keys come from the downsampled rows; only a metric asked for but never logged
+    costs a second query, for the error message)."""
+    width = int(max(MIN_WIDTH, min(MAX_WIDTH, POINTS_PER_CHART // (4 * max(1, len(run_ids))))))
     data.meta["m4_width"] = width
+    table = reader.downsample(run_ids, keys=list(metrics) if metrics is not None else None, width_px=width)
+    present = sorted(set(table.column("key").to_pylist())) if run_ids else []
+    if metrics is not None and set(metrics) - set(present):
+        choose_metrics(report_queries.numeric_keys(reader, run_ids), metrics)  # raises, naming what exists
+    keys = choose_metrics([(k, 0) for k in present], metrics)
+    if len(keys) < len(present):
+        table = table.filter(pc.is_in(table.column("key"), value_set=pa.array(keys, type=pa.string())))
+    return keys, table
+
+
+def _curves(data: ReportData, table: Any) -> list[dict[str, Any]]:
+    """One entry per (run, key) of the downsampled table, its arrays kept in ``data``."""
     if table.num_rows == 0:
         return []
     run_col = np.asarray(table.column("run_id").to_pylist(), dtype=object)
@@ -275,9 +289,9 @@ def collect(reader: StoreReader, project: str | None = None, runs: Sequence[Any]
         "id": r["id"], "name": r.get("name") or r["id"], "project": r.get("project"), "state": r.get("state"),
         "created_at": r.get("created_at"), "finished_at": r.get("finished_at"), "tags": list(r.get("tags") or []),
         "notes": r.get("notes") or "", "last_step": r.get("last_step")} for r in records])
-    keys = choose_metrics(report_queries.numeric_keys(reader, run_ids), metrics)
+    keys, points = _downsampled(data, reader, run_ids, metrics)
     data.meta["metrics"] = keys
-    data.meta["series"] = _curves(data, reader, run_ids, keys)
+    data.meta["series"] = _curves(data, points)
     table = _table(reader, project, run_ids)
     data.meta["table"] = table
     data.meta["importance"] = _importance(table, keys)
