@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -32,7 +33,7 @@ from ..store.reader import StoreReader
 POINTS_PER_CHART = 100_000
 MIN_WIDTH, MAX_WIDTH = 150, 1000
 MAX_METRICS = 48
-MAX_IMPORTANCE_METRICS = 6
+MAX_IMPORTANCE_METRICS = 4
 IMAGE_STEPS_PER_KEY = 6
 MAX_IMAGES = 240
 MAX_TABLE_ROWS = 200
@@ -149,16 +150,19 @@ def _curves(data: ReportData, table: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _importance(table: dict[str, Any], metrics: list[str]) -> list[dict[str, Any]]:
+def _importance(table: dict[str, Any], metrics: Sequence[str] | None) -> list[dict[str, Any]]:
+    """Parameter importance for the summary metrics that vary: those asked for first,
+    then the others (system metrics last), at most :data:`MAX_IMPORTANCE_METRICS`."""
     columns, rows = table["columns"], table["rows"]["cols"]
     params = {c["key"]: rows[c["key"]]["v"] for c in columns if c["group"] == "config"}
     if not params:
         return []
-    summary_keys = [c["key"] for c in columns if c["group"] == "summary" and c["kind"] == "num"]
-    wanted = [f"summary.{m}" for m in metrics if f"summary.{m}" in summary_keys] or summary_keys
-    varying = [k for k in wanted if len({v for v in rows[k]["v"] if v is not None}) > 1]
+    summary = [c["key"] for c in columns if c["group"] == "summary" and c["kind"] == "num"
+               and len({v for v in rows[c["key"]]["v"] if v is not None}) > 1]
+    asked = [f"summary.{m}" for m in metrics or [] if f"summary.{m}" in summary]
+    rest = sorted((k for k in summary if k not in asked), key=lambda k: (k.startswith("summary.system/"), k))
     out = []
-    for key in varying[:MAX_IMPORTANCE_METRICS]:
+    for key in (asked + rest)[:MAX_IMPORTANCE_METRICS]:
         res = importance(params, rows[key]["v"])
         if res["rows"]:
             out.append({"metric": key, **res})
@@ -289,12 +293,15 @@ def collect(reader: StoreReader, project: str | None = None, runs: Sequence[Any]
         "id": r["id"], "name": r.get("name") or r["id"], "project": r.get("project"), "state": r.get("state"),
         "created_at": r.get("created_at"), "finished_at": r.get("finished_at"), "tags": list(r.get("tags") or []),
         "notes": r.get("notes") or "", "last_step": r.get("last_step")} for r in records])
-    keys, points = _downsampled(data, reader, run_ids, metrics)
-    data.meta["metrics"] = keys
-    data.meta["series"] = _curves(data, points)
     table = _table(reader, project, run_ids)
     data.meta["table"] = table
-    data.meta["importance"] = _importance(table, keys)
+    # the forest learns on another thread while DuckDB downsamples (both release the GIL)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="nbtrack-importance") as pool:
+        importance_done = pool.submit(_importance, table, metrics)
+        keys, points = _downsampled(data, reader, run_ids, metrics)
+        data.meta["importance"] = importance_done.result()
+    data.meta["metrics"] = keys
+    data.meta["series"] = _curves(data, points)
     data.meta["images"], data.meta["tables"] = _media(reader, run_ids)
     code: dict[str, Any] = {}
     data.meta["details"] = _details(reader, records, code, with_code)
