@@ -13,7 +13,10 @@ package into ``<prefix>/etc/jupyter``), or by hand with
 
 from __future__ import annotations
 
+import os
 from typing import Any
+
+from ..reports.links import ROOT_ENV, URL_ENV
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
@@ -24,4 +27,7 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     from .handlers import setup_handlers  # jupyter_server is only imported inside a server
 
     setup_handlers(serverapp.web_app)
+    # kernels this server starts inherit these: nbtrack.report() prints the page's link
+    os.environ[URL_ENV] = serverapp.connection_url
+    os.environ[ROOT_ENV] = str(serverapp.root_dir)
     serverapp.log.info("nbtrack: read-only store pages at %snbtrack/", serverapp.base_url)

@@ -136,3 +136,15 @@ def test_magic_report(trained, tmp_path, monkeypatch, capsys):
     assert "<title>Two runs</title>" in html and "<em>file</em>" in html
     assert nbtrack_magic("report --bogus") is None
     assert "unrecognized arguments: --bogus" in capsys.readouterr().out
+
+
+def test_link_on_the_server_that_started_the_kernel(trained, tmp_path, monkeypatch, capsys):
+    store, ids = trained
+    monkeypatch.setenv("NBTRACK_SERVER_URL", "http://hub.example/user/alice/")
+    monkeypatch.setenv("NBTRACK_SERVER_ROOT", str(tmp_path))
+    rep = nbtrack.report(runs=[ids[0]], metrics=["train/loss"], title="a b", dir=store, path=tmp_path / "r.html")
+    assert rep.url == (f"http://hub.example/user/alice/nbtrack/report?store=store&runs={ids[0]}"
+                       "&metrics=train%2Floss&title=a+b")
+    assert f"on this Jupyter server: {rep.url}" in capsys.readouterr().out
+    monkeypatch.setenv("NBTRACK_SERVER_ROOT", str(tmp_path / "elsewhere"))  # the store is outside the root
+    assert nbtrack.report("rep", dir=store, path=tmp_path / "r.html", quiet=True).url is None
