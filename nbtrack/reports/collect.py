@@ -33,6 +33,9 @@ from ..store.reader import StoreReader
 POINTS_PER_CHART = 100_000
 MIN_WIDTH, MAX_WIDTH = 150, 1000
 MAX_METRICS = 48
+#: runs with curves and details when none are chosen (the latest ones; the table lists all)
+MAX_SHOWN_RUNS = 50
+MAX_CHOSEN_RUNS = 200
 MAX_IMPORTANCE_METRICS = 4
 IMAGE_STEPS_PER_KEY = 6
 MAX_IMAGES = 240
@@ -286,14 +289,19 @@ def _details(reader: StoreReader, records: list[dict[str, Any]], code: dict[str,
 def collect(reader: StoreReader, project: str | None = None, runs: Sequence[Any] | None = None,
             metrics: Sequence[str] | None = None, with_code: bool = True) -> ReportData:
     """Read everything a report of these runs shows (see the module doc)."""
-    records = select_runs(reader, project, runs)
+    every = select_runs(reader, project, runs)
+    if runs is not None and len(every) > MAX_CHOSEN_RUNS:
+        raise ValueError(f"a report shows at most {MAX_CHOSEN_RUNS} chosen runs ({len(every)} asked for); "
+                         "choose fewer, or leave runs out for the project's latest runs with the table of all")
+    # curves and details for the chosen runs, or the project's latest ones; the table has all
+    records = every if runs is not None else every[-MAX_SHOWN_RUNS:]
     run_ids = [r["id"] for r in records]
-    data = ReportData(meta={"v": 1, "generated_at": time.time(), "project": project})
+    data = ReportData(meta={"v": 1, "generated_at": time.time(), "project": project, "total_runs": len(every)})
     data.meta["runs"] = _jsonable([{
         "id": r["id"], "name": r.get("name") or r["id"], "project": r.get("project"), "state": r.get("state"),
         "created_at": r.get("created_at"), "finished_at": r.get("finished_at"), "tags": list(r.get("tags") or []),
         "notes": r.get("notes") or "", "last_step": r.get("last_step")} for r in records])
-    table = _table(reader, project, run_ids)
+    table = _table(reader, project, [r["id"] for r in every])
     data.meta["table"] = table
     # the forest learns on another thread while DuckDB downsamples (both release the GIL)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="nbtrack-importance") as pool:

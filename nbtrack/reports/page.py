@@ -61,7 +61,10 @@ def render_page(data: ReportData, title: str, notes: str | None = None,
     runs = data.meta.get("runs", [])
     project = data.meta.get("project")
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(data.meta.get("generated_at", time.time())))
-    facts = [f"{len(runs)} run{'s' if len(runs) != 1 else ''}"]
+    total = int(data.meta.get("total_runs", len(runs)))
+    facts = [f"{total} run{'s' if total != 1 else ''}"]
+    if total > len(runs):
+        facts[0] += f" (curves and details of the latest {len(runs)})"
     if project:
         facts.insert(0, f"project {project}")
     facts.append(f"generated {when} by nbtrack")

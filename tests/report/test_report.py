@@ -148,3 +148,29 @@ def test_link_on_the_server_that_started_the_kernel(trained, tmp_path, monkeypat
     assert f"on this Jupyter server: {rep.url}" in capsys.readouterr().out
     monkeypatch.setenv("NBTRACK_SERVER_ROOT", str(tmp_path / "elsewhere"))  # the store is outside the root
     assert nbtrack.report("rep", dir=store, path=tmp_path / "r.html", quiet=True).url is None
+
+
+def test_a_big_project_charts_its_latest_runs_and_lists_all(tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    from nbtrack.reports import collect
+    from nbtrack.store.importer import import_run
+    from nbtrack.store.store import Store
+
+    store = Store(tmp_path / "big")
+    for i in range(60):
+        hist = pa.table({"step": [0, 1], "ts": [1e9 + i, 1e9 + i + 1], "key": ["loss", "loss"], "num": [1.0, 0.5 + i],
+                         "text": pa.nulls(2, pa.string()), "json": pa.nulls(2, pa.string())})
+        import_run(store, {"id": f"r{i:02d}", "project": "big", "name": f"run {i}", "state": "finished",
+                           "created_at": 1e9 + i, "config": {"lr": i / 100}, "summary": {"loss": 0.5 + i}}, hist)
+    rep = nbtrack.report("big", dir=store.root, path=tmp_path / "big.html", quiet=True)
+    html = rep.path.read_text()
+    meta, _ = block(html)
+    assert meta["total_runs"] == 60 and len(meta["table"]["rows"]["ids"]) == 60
+    assert [r["id"] for r in meta["runs"]] == [f"r{i:02d}" for i in range(10, 60)]  # the latest 50
+    assert {s["run"] for s in meta["series"]} == {f"r{i:02d}" for i in range(10, 60)}
+    assert set(meta["details"]) == {f"r{i:02d}" for i in range(10, 60)}
+    assert "60 runs (curves and details of the latest 50)" in html
+    monkeypatch.setattr(collect, "MAX_CHOSEN_RUNS", 3)
+    with pytest.raises(ValueError, match="at most 3 chosen runs"):
+        nbtrack.report("big", runs=["r01", "r02", "r03", "r04"], dir=store.root, path=tmp_path / "x.html")

@@ -77,8 +77,6 @@ export class DetailsView {
   }
 
   private run(report: Report, run: ReportRun, images: Map<string, ImageStep[]> | undefined): HTMLElement {
-    const { meta } = report;
-    const d = meta.details[run.id];
     const box = h("details", "nbt-report-run");
     box.id = runAnchor(run.id);
     box.dataset.run = run.id;
@@ -86,6 +84,19 @@ export class DetailsView {
     sum.append(h("span", "nbt-title", run.name), h("span", `nbt-badge nbt-state-${(run.state || "").replace(/[^a-z]/g, "")}`, run.state || ""),
       h("span", "nbt-meta", `${run.id}${run.project ? " · " + run.project : ""}${run.last_step !== null ? " · step " + run.last_step : ""}`));
     box.append(sum);
+    // the content is built when the run is first opened: a report of many runs opens fast
+    let filled = false;
+    box.addEventListener("toggle", () => {
+      if (!box.open || filled) return;
+      filled = true;
+      this.fill(box, report, run, images);
+    });
+    return box;
+  }
+
+  private fill(box: HTMLElement, report: Report, run: ReportRun, images: Map<string, ImageStep[]> | undefined): void {
+    const { meta } = report;
+    const d = meta.details[run.id];
     if (run.tags.length) box.append(h("div", "nbt-meta", "tags: " + run.tags.join(", ")));
     if (run.notes) box.append(h("div", "nbt-report-runnotes", run.notes));
     if (d) {
@@ -105,6 +116,5 @@ export class DetailsView {
       code.append(h("summary", "", `Code (${cells.length} cell${cells.length === 1 ? "" : "s"})`), codeView(cells));
       box.append(code);
     }
-    return box;
   }
 }

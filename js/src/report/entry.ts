@@ -26,7 +26,7 @@ function build(app: HTMLElement, report: Report): void {
       charts.setVisible(ids);
       analysis?.setRows(runs.rows());
     },
-    runHref: (id) => (meta.links.run ? meta.links.run.replace("{id}", encodeURIComponent(id)) : "#" + runAnchor(id)),
+    runHref: (id) => (meta.links.run ? meta.links.run.replace("{id}", encodeURIComponent(id)) : meta.details[id] ? "#" + runAnchor(id) : null),
   });
   analysis = new AnalysisView(data, meta.importance, (b) => {
     runs.brushes = b;

@@ -10,10 +10,12 @@ import { h } from "../util";
 import { runColor } from "./charts";
 
 const MAX_COLUMNS = 40;
+const MAX_ROWS = 500; // rows drawn at once; the filter and sort cover all
 
 export interface RunsHost {
   onVisible(ids: Set<string>): void;
-  runHref(id: string): string;
+  /** The link of a run's name, or null for none. */
+  runHref(id: string): string | null;
 }
 
 export class RunsTable {
@@ -21,6 +23,7 @@ export class RunsTable {
   private input = h("input", "nbt-input nbt-filter");
   private error = h("div", "nbt-error");
   private table = h("table", "nbt-report-table");
+  private more = h("div", "nbt-meta");
   private columns: Column[];
   private sortKey = "";
   private dir: 1 | -1 = 1;
@@ -39,6 +42,7 @@ export class RunsTable {
     this.input.addEventListener("input", () => this.render());
     this.el.append(h("h2", "nbt-report-h2", `Runs (${data.length})`), this.input, this.error, h("div", "nbt-report-scroll"));
     (this.el.lastChild as HTMLElement).append(this.table);
+    this.el.append(this.more);
     this.render();
   }
 
@@ -78,21 +82,25 @@ export class RunsTable {
     thead.append(head);
     const body = h("tbody");
     const shown = new Set<string>();
-    for (const i of idx) {
+    for (const i of idx) if (this.index.has(this.data.ids[i]) && !this.unticked.has(this.data.ids[i])) shown.add(this.data.ids[i]);
+    this.more.textContent = idx.length > MAX_ROWS ? `showing ${MAX_ROWS} of ${idx.length} runs: filter or sort to see others` : "";
+    for (const i of idx.subarray(0, MAX_ROWS)) {
       const id = this.data.ids[i];
+      const charted = this.index.has(id);
       const tr = h("tr");
       tr.dataset.run = id;
       const tick = h("input");
       tick.type = "checkbox";
-      tick.checked = !this.unticked.has(id);
+      tick.checked = charted && !this.unticked.has(id);
+      tick.disabled = !charted;
       tick.dataset.role = "show";
-      tick.title = "show this run's curves";
+      tick.title = charted ? "show this run's curves" : "not charted in this report (only the latest runs are)";
       tick.addEventListener("change", () => {
         if (tick.checked) this.unticked.delete(id); else this.unticked.add(id);
         this.emit();
       });
       const sw = h("span", "nbt-swatch");
-      sw.style.background = runColor(this.index.get(id) ?? 0).color;
+      if (charted) sw.style.background = runColor(this.index.get(id)!).color;
       const first = h("td", "nbt-report-tick");
       first.append(tick, sw);
       tr.append(first);
@@ -100,16 +108,16 @@ export class RunsTable {
         const td = h("td", c.kind === "num" ? "num" : "");
         td.dataset.key = c.key;
         const text = fmtCell(this.data, c, i);
-        if (c.key === "name") {
+        const href = c.key === "name" ? this.host.runHref(id) : null;
+        if (href !== null) {
           const a = h("a", "nbt-name", text);
-          a.href = this.host.runHref(id);
+          a.href = href;
           td.append(a);
         } else td.textContent = text;
         td.title = text;
         tr.append(td);
       }
       body.append(tr);
-      if (!this.unticked.has(id)) shown.add(id);
     }
     this.table.append(thead, body);
     this.el.dataset.rows = String(idx.length);
@@ -118,7 +126,7 @@ export class RunsTable {
 
   private emit(): void {
     const shown = new Set<string>();
-    for (const i of this.rows()) if (!this.unticked.has(this.data.ids[i])) shown.add(this.data.ids[i]);
+    for (const i of this.rows()) if (this.index.has(this.data.ids[i]) && !this.unticked.has(this.data.ids[i])) shown.add(this.data.ids[i]);
     this.emitSet(shown);
   }
 

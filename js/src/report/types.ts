@@ -59,6 +59,7 @@ export interface ReportMeta {
   title: string;
   project: string | null;
   generated_at: number;
+  total_runs: number;
   m4_width?: number;
   runs: ReportRun[];
   metrics: string[];
