@@ -93,6 +93,10 @@ def test_report_file_offline(page, tmp_path, out_dir):
     # parallel coordinates and importance drew
     assert int(page.get_attribute(".nbt-report-analysis .nbt-parcoords", "data-lines")) == 5
     assert page.locator(".nbt-importance tr[data-param]").count() >= 2
+    # a run's name in the table opens its details (built when opened)
+    page.locator(f".nbt-report-runs tr[data-run='{ids[0]}'] a.nbt-name").click()
+    page.wait_for_function(f"() => document.querySelector(\".nbt-report-run[data-run='{ids[0]}']\").open")
+    assert page.locator(f".nbt-report-run[data-run='{ids[0]}'] .nbt-kv").count() >= 2
     # the XSS run's details: name, tags, notes, config key, caption, table cell all text
     xss_run = page.locator(f".nbt-report-run[data-run='{ids[1]}']")
     xss_run.locator("summary").first.click()

@@ -174,3 +174,16 @@ def test_a_big_project_charts_its_latest_runs_and_lists_all(tmp_path, monkeypatc
     monkeypatch.setattr(collect, "MAX_CHOSEN_RUNS", 3)
     with pytest.raises(ValueError, match="at most 3 chosen runs"):
         nbtrack.report("big", runs=["r01", "r02", "r03", "r04"], dir=store.root, path=tmp_path / "x.html")
+
+
+def test_report_of_a_run_still_training_sees_every_logged_step(tmp_path):
+    import nbtrack as wandb
+
+    run = wandb.init(project="live", dir=str(tmp_path / "s"), config={"lr": 0.1})
+    for s in range(150):
+        wandb.log({"loss": 1 / (s + 1)})
+    rep = wandb.report(path=tmp_path / "live.html", quiet=True)  # the active run's project, mid-training
+    meta, arrays = block(rep.path.read_text())
+    assert meta["project"] == "live" and meta["runs"][0]["state"] == "running"
+    assert meta["series"][0]["n"] == 150 and arrays[meta["series"][0]["x"]][-1] == 149
+    run.finish()
