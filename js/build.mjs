@@ -1,6 +1,8 @@
 // Bundles src/index.ts into ../nbtrack/static/widget.js (+ widget.css) for the live panel and
-// src/table/entry.ts into table.js (+ table.css) for the runs table: two self-contained
-// bundles (anywidget ships each one per displayed widget) sharing source modules.
+// src/table/entry.ts into table.js (+ table.css) for the runs table, and
+// src/report/entry.ts into report.js (+ report.css), inlined into report files and the
+// /nbtrack/ server pages: self-contained bundles (anywidget ships each one per displayed
+// widget) sharing source modules.
 // --define:define.amd=false keeps the bundle working in VS Code (AMD `define` checks break there).
 import * as esbuild from "esbuild";
 import { fileURLToPath } from "node:url";
@@ -8,7 +10,11 @@ import path from "node:path";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const options = {
-  entryPoints: { widget: path.join(here, "src/index.ts"), table: path.join(here, "src/table/entry.ts") },
+  entryPoints: {
+    widget: path.join(here, "src/index.ts"),
+    table: path.join(here, "src/table/entry.ts"),
+    report: path.join(here, "src/report/entry.ts"),
+  },
   outdir: path.join(here, "../nbtrack/static"),
   bundle: true,
   format: "esm",

@@ -11,6 +11,7 @@ to. No account, no server, no network.
     nbtrack.finish()
     nbtrack.runs("mnist")          # a pandas DataFrame, one row per run
     nbtrack.table("mnist")         # the runs table widget: sort, filter, compare, code, diff
+    nbtrack.report("mnist")        # one self-contained HTML file to share
 
 `import nbtrack` is cheap: the modules behind each name load on first use.
 """
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from .api import Api, runs, sql
     from .live import compare
     from .runs_table import table
+    from .reports import Report, report
     from .artifacts import Artifact
     from .magic import load_ipython_extension
     from .media import Histogram, Image, Table
@@ -62,6 +64,8 @@ _LAZY = {
     "Artifact": "artifacts",
     "compare": "live",
     "table": "runs_table",
+    "report": "reports",
+    "Report": "reports",
 }
 
 __all__ = ["Error", "UsageError", "config", "run", "summary", *_LAZY]

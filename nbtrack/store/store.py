@@ -79,6 +79,9 @@ class Store:
             with file_lock(self.lock_path, shared=True, timeout=timeout):
                 con = duckdb.connect(str(self.db_path), read_only=True)
                 try:
+                    # a long read (a report's downsampling) must not print DuckDB's
+                    # progress bar (a widget in a notebook, a bar on a CLI's stdout)
+                    con.execute("SET enable_progress_bar = false")
                     if check_version(con) < SCHEMA_VERSION and attempt == 0:
                         con.close()
                         con = None
