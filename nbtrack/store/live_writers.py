@@ -17,6 +17,7 @@ from .store import Store
 from .writer import StoreWriter
 
 EXIT_CAP = 60.0  # seconds the exit waits for writers to drain
+TROUBLE_WAIT = 1.0  # seconds a read waits for a writer in storage trouble
 
 _writers: dict[str, StoreWriter] = {}
 _lock = threading.Lock()
@@ -40,14 +41,16 @@ def _snapshot() -> list[StoreWriter]:
 def flush_store(store: Store, timeout: float | None = 5.0) -> bool:
     """Flush this process's writer of ``store`` (read-your-writes); True if all is written.
 
-    A writer in a storage trouble episode is not waited for (the read would only wait).
+    A writer in a storage trouble episode is asked to try again now, and waited for at
+    most ``TROUBLE_WAIT`` s (the trouble may be over; if not, the read only waits so long).
     """
     with _lock:
         writer = _writers.get(os.path.realpath(store.root))
     if writer is None:
         return True
     if writer.failing:
-        return False
+        writer.retry_now()
+        return writer.flush(TROUBLE_WAIT if timeout is None else min(timeout, TROUBLE_WAIT))
     return writer.flush(timeout)
 
 

@@ -102,6 +102,11 @@ class StoreWriter:
                 self._runs[id(run)] = run
             self._ensure_thread()
 
+    def retry_now(self) -> None:
+        """Cut a storage trouble backoff short: try again at the next tick."""
+        self._retry_at = 0.0
+        self._wake.set()
+
     def wake(self) -> None:
         """Look at the buffers now rather than at the next tick."""
         self._wake.set()
