@@ -87,6 +87,8 @@ class Summary:
     def __init__(self, on_change: Callable[[], None] | None = None) -> None:
         self.on_change = on_change
         self._last: dict[str, Any] = {}
+        #: observe() for a row while no metric is defined: keeps the last values only
+        self.remember = self._last.update
         self._overrides: dict[str, Any] = {}
         self._definitions: dict[str, MetricDefinition] = {}
         self._aggregates: dict[str, _Aggregate] = {}

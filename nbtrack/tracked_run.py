@@ -23,8 +23,6 @@ from .flatten import flatten_row
 from .run_summary import MetricDefinition, Summary, parse_summary
 from .store.records import STEP_KEY, TIME_KEY, history_row
 
-_OWN_KEYS = frozenset({STEP_KEY, TIME_KEY})
-
 if TYPE_CHECKING:
     from .live.session import LiveSession
     from .store.records import RunRecord, RunState
@@ -32,13 +30,6 @@ if TYPE_CHECKING:
 _FAST_VALUES = frozenset({int, float, bool, str})
 _now = time.time
 
-
-def _plain(data: dict[Any, Any]) -> bool:
-    """str keys (not the run's own _step/_timestamp) and int/float/bool/str values only."""
-    for key, value in data.items():
-        if type(key) is not str or type(value) not in _FAST_VALUES or key[:1] == "_" and key in _OWN_KEYS:
-            return False
-    return True
 
 #: How often (seconds) the summary is handed to the writer while steps are committed.
 SUMMARY_PUSH_INTERVAL = 1.0
@@ -73,6 +64,7 @@ class Run:
         self.config = config
         self.summary = Summary(on_change=self._push_summary)
         self._observe = self.summary.observe
+        self._remember = self.summary.remember
         self._writer = writer
         self._append_row = writer.rows.append if writer is not None else _Discard().append
         self._writer_warming = writer is not None  # until its first commit (see StoreWriter.wait_ready)
@@ -134,21 +126,26 @@ class Run:
         until a higher step arrives (or `commit=True`). A step lower than the current one
         is stored anyway, with one warning (wandb drops it silently).
         """
-        if self._fast and step is None and commit is None and type(data) is dict and _plain(data):
+        if self._fast and step is None and commit is None and type(data) is dict:
             # The common call, log({"loss": 0.1, ...}) between plain steps, in as few
             # operations as possible: it runs on every step of the user's loop.
-            row = data.copy()
-            self._observe(row)
-            row[STEP_KEY] = step = self._step
-            self._step = step + 1
-            row[TIME_KEY] = now = _now()
-            self._append_row(row)
-            if self._append_live is not None:
-                self._append_live(row)
-            if now >= self._next_summary_push:
-                self._next_summary_push = now + SUMMARY_PUSH_INTERVAL
-                self._update({"summary": self.summary.as_dict(), "last_step": step})
-            return
+            for key, value in data.items():
+                if type(key) is not str or type(value) not in _FAST_VALUES:
+                    break
+            else:
+                if STEP_KEY not in data and TIME_KEY not in data:
+                    row = data.copy()
+                    self._remember(row)  # the summary's last values (no define_metric here)
+                    row[STEP_KEY] = step = self._step
+                    self._step = step + 1
+                    row[TIME_KEY] = now = _now()
+                    self._append_row(row)
+                    if self._append_live is not None:
+                        self._append_live(row)
+                    if now >= self._next_summary_push:
+                        self._next_summary_push = now + SUMMARY_PUSH_INTERVAL
+                        self._update({"summary": self.summary.as_dict(), "last_step": step})
+                    return
         if self._finished:
             raise UsageError(f"run {self._name!r} is finished; start a new one with nbtrack.init() before log().")
         if type(data) is not dict:
