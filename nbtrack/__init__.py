@@ -62,12 +62,42 @@ _LAZY = {
     "Artifact": "artifacts",
     "compare": "live",
     "table": "runs_table",
+    "alert": "run_functions",
+    "log_model": "run_functions",
+    "use_model": "run_functions",
+    "link_model": "run_functions",
+    "unwatch": "run_functions",
+    "restore": "run_functions",
+    "mark_preempting": "run_functions",
+    "require": "run_functions",
+    "AlertLevel": "alerts",
+    "termlog": "term",
+    "termwarn": "term",
+    "termerror": "term",
+    "PartitionedTable": "media",
+    "JoinedTable": "media",
+}
+
+#: wandb submodules that wandb code reaches after a bare `import wandb`
+#: (`wandb.sdk.wandb_run.finish()`, `wandb.util.generate_id()`, ...): imported on first use.
+_SUBMODULES = {
+    "sdk",
+    "apis",
+    "util",
+    "integration",
+    "integrations",
+    "keras",
+    "sklearn",
+    "data_types",
+    "term",
 }
 
 __all__ = ["Error", "UsageError", "config", "run", "summary", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'nbtrack' has no attribute {name!r}")
@@ -77,4 +107,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)

@@ -17,9 +17,11 @@ from typing import Any
 
 from nbtrack.media.data import Histogram, Table
 from nbtrack.media.image import Image
+from nbtrack.media.table_sets import JoinedTable, PartitionedTable
 from nbtrack.media.thumbs import thumbnail
 
-__all__ = ["GALLERY_TYPE", "Histogram", "Image", "Table", "is_media", "media_blobs", "media_ref", "thumbnail"]
+__all__ = ["GALLERY_TYPE", "Histogram", "Image", "JoinedTable", "PartitionedTable", "Table", "is_media",
+           "media_blobs", "media_ref", "thumbnail"]
 
 _DATA_TYPES = (Table, Histogram)
 
@@ -56,6 +58,8 @@ def media_blobs(value: Any) -> list[tuple[str, bytes]]:
         images = [value]
     elif _is_gallery(value):
         images = list(value)
+    elif isinstance(value, Table):
+        images = value.images()
     else:
         return []
     seen: set[str] = set()
