@@ -62,6 +62,7 @@ def link_artifact(run: Run, artifact: Artifact, target_path: str, aliases: Seque
     linked._final = True
     linked.project = project
     linked._aliases = alias_list
+    linked._aliases_seen = list(alias_list)
     linked._logged_by = run.id
     writer = run._writer
     if writer is None:  # mode="disabled"
