@@ -17,6 +17,7 @@ from ..store.reader import StoreReader
 from ..store.store import Store
 from . import diff, filters
 from .importance import importance
+from .logged_tables import logged_tables
 from .queries import TableData, curves, flat, load_table
 
 PAGE_ROWS = 200  # rows in the saved ``page`` trait
@@ -116,7 +117,7 @@ class TableService:
             "packages": sorted(f"{k}=={v}" for k, v in (pkgs or {}).items()) if isinstance(pkgs, dict) else [],
             "git_diff": _read_text(git_diff, 200_000),
             "files": [{"name": f.name, "size": f.size, "kind": f.kind} for f in files],
-            "images": images, "cells": cells,
+            "images": images, "cells": cells, "tables": logged_tables(self.reader, run.id),
         }}, []
 
     def _on_diff(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
