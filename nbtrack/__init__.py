@@ -90,6 +90,8 @@ _SUBMODULES = {
     "sklearn",
     "data_types",
     "term",
+    "xgboost",
+    "lightgbm",
 }
 
 __all__ = ["Error", "UsageError", "config", "run", "summary", *_LAZY]

@@ -95,6 +95,10 @@ class Summary:
         self._resolved: dict[str, MetricDefinition | None] = {}
 
     # -- fed by the run ------------------------------------------------------------
+    def restore(self, stored: dict[str, Any]) -> None:
+        """Start from a stored summary (a resumed run), without reporting a change."""
+        self._last.update(stored)
+
     def observe(self, row: dict[str, Any]) -> None:
         """Take one committed history row (called once per step by the run)."""
         self._last.update(row)

@@ -58,6 +58,7 @@ class Run:
         self.dir: str | None = str(store_dir) if store_dir is not None else None
         self.config = config
         self.summary = Summary(on_change=self._push_summary)
+        self.summary.restore(record.get("summary") or {})  # a resumed run keeps its summary
         self._observe = self.summary.observe
         self._writer = writer
         self._append_row = writer.rows.append if writer is not None else _Discard().append
