@@ -3,7 +3,8 @@
     api.runs("proj", {"$or": [{"config.lr": 0.1}, {"summary.acc": {"$gt": 0.9}}]})
     api.runs("proj", {"state": "finished", "tags": {"$in": ["best"]}, "display_name": {"$regex": "^cnn"}})
 
-Fields: `state`, `name`/`display_name`/`displayName` (the run's name), `id`, `tags`,
+Fields: `state`, `display_name`/`displayName` (the run's name), `name` (wandb's filters
+mean the run id by it: the id or the name matches), `id`, `tags`,
 `notes`, `group`, `job_type`/`jobType`, `host`, `created_at`/`createdAt` (ISO text or
 unix seconds), `config.<key>` (wandb's `config.<key>.value` too), `summary.<key>` /
 `summary_metrics.<key>` (nested keys with "." or the stored "/"). Operators: `$and`,
@@ -23,7 +24,7 @@ from typing import Any
 _MISSING = object()
 
 _TOP_FIELDS = {
-    "state": "state", "name": "name", "display_name": "name", "displayName": "name", "id": "id",
+    "state": "state", "name": "name_or_id", "display_name": "name", "displayName": "name", "id": "id",
     "tags": "tags", "notes": "notes", "group": "group", "job_type": "job_type", "jobType": "job_type",
     "host": "host", "created_at": "created_at", "createdAt": "created_at", "project": "project",
 }
@@ -108,6 +109,8 @@ def _match(spec: Mapping[str, Any], record: Mapping[str, Any]) -> bool:
 
 def _value(record: Mapping[str, Any], key: str) -> Any:
     field, path = _field_path(key)
+    if field == "name_or_id":  # wandb's filters call the run id "name": match either
+        return [v for v in (record.get("name"), record.get("id")) if v is not None]
     value = record.get(field, _MISSING)
     if field == "created_at" and isinstance(value, (int, float)):
         return datetime.fromtimestamp(value, timezone.utc)
