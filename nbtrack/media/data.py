@@ -27,6 +27,10 @@ def _keep_media(key: str, value: Any) -> Any:
 def _cell(column: str, value: Any) -> Any:
     if isinstance(value, Image):
         return value
+    if getattr(value, "ndim", 0) and hasattr(value, "tolist"):  # an array in a cell stays its values
+        if hasattr(value, "detach"):
+            value = value.detach().cpu()
+        return value.tolist()
     return to_storable(column, value, _keep_media)
 
 
