@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from .media import Histogram, Image, Table
     from .tracked_run import Run
     from .session import Settings, define_metric, finish, init, log, log_artifact, login, save, use_artifact, watch
+    from .run_functions import alert, link_model, log_model, mark_preempting, require, restore, unwatch, use_model
+    from .alerts import AlertLevel
+    from .term import termerror, termlog, termwarn
+    from .media import JoinedTable, PartitionedTable
 
 #: The active run (None before init and after finish); set by init() and finish().
 run: Any = None
