@@ -316,7 +316,12 @@ class Run:
     def settings(self) -> Settings:
         """The settings passed to init(), with the run's own (project, run_id, ...) on top."""
         given = self._options.settings
-        base = given.to_dict() if isinstance(given, Settings) else dict(getattr(given, "__dict__", None) or {})
+        if isinstance(given, Settings):
+            base = given.to_dict()
+        elif isinstance(given, Mapping):  # wandb also takes settings={"start_method": ...}
+            base = {str(k): v for k, v in given.items()}
+        else:
+            base = dict(getattr(given, "__dict__", None) or {})
         base.update(project=self.project, run_id=self.id, run_name=self._name, entity=self.entity,
                     mode=self._options.mode or "online", root_dir=self.dir, resumed=self.resumed,
                     run_tags=self._tags, run_notes=self._notes, run_group=self.group, run_job_type=self.job_type)
