@@ -8,7 +8,7 @@ other kernels write.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -72,63 +72,79 @@ class ApiFile:
         return target
 
 
-class ApiSummary(MutableMapping):
-    """A stored run's summary as wandb's public API gives it: read like a dict (nested
-    keys too: `summary["nested"]["a"]` for the stored "nested/a"), and every change
-    (`summary[k] = v`, `del summary[k]`, `summary.update({...})`) is written to the store
-    at once."""
+class ApiSummary(dict):
+    """A stored run's summary as wandb's public API gives it: a dict of the stored (flat)
+    keys that also reads nested keys (`summary["nested"]["a"]` for the stored "nested/a"),
+    and writes every change (`summary[k] = v`, `del summary[k]`, `summary.update({...})`,
+    `pop`, `clear`) to the store at once."""
 
     def __init__(self, run: ApiRun, data: dict[str, Any]) -> None:
+        super().__init__(data)
         self._run = run
-        self._data = data
 
     @property
     def _json_dict(self) -> dict[str, Any]:
         """The summary as a plain dict (wandb's attribute)."""
-        return dict(self._data)
+        return dict(self)
+
+    def _set(self, key: str, value: Any) -> None:
+        for name in prefixed(self, key):
+            super().__delitem__(name)
+        super().update(flatten_value(key, value))
+
+    def _write(self) -> None:
+        self._run._write(summary=dict(self))
 
     def __getitem__(self, key: str) -> Any:
-        return nested_get(self._data, key)
+        return nested_get(dict(self), key) if not super().__contains__(key) else super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and bool(prefixed(self, key))
 
     def __setitem__(self, key: str, value: Any) -> None:
-        for name in prefixed(self._data, key):
-            self._data.pop(name)
-        self._data.update(flatten_value(key, value))
-        self._run._write(summary=self._data)
+        self._set(key, value)
+        self._write()
 
     def __delitem__(self, key: str) -> None:
-        names = prefixed(self._data, key)
+        names = prefixed(self, key)
         if not names:
             raise KeyError(key)
         for name in names:
-            self._data.pop(name)
-        self._run._write(summary=self._data)
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and bool(prefixed(self._data, key))
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
+            super().__delitem__(name)
+        self._write()
 
     def update(self, data: Any = None, **kwargs: Any) -> None:  # type: ignore[override]
         """Set several values (or, with no argument, write the summary as it is)."""
-        items = {**dict(data or {}), **kwargs}
-        for key, value in items.items():
-            for name in prefixed(self._data, key):
-                self._data.pop(name)
-            self._data.update(flatten_value(key, value))
-        self._run._write(summary=self._data)
+        for key, value in {**dict(data or {}), **kwargs}.items():
+            self._set(key, value)
+        self._write()
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, ApiSummary):
-            return self._data == other._data
-        return isinstance(other, dict) and self._data == other
+    def pop(self, key: str, *default: Any) -> Any:  # type: ignore[override]
+        if key not in self:
+            if default:
+                return default[0]
+            raise KeyError(key)
+        value = self[key]
+        del self[key]
+        return value
+
+    def setdefault(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def clear(self) -> None:
+        super().clear()
+        self._write()
 
     def __repr__(self) -> str:
-        return f"Summary({self._data!r})"
+        return f"Summary({dict(self)!r})"
 
 
 class ApiRun:
@@ -185,7 +201,7 @@ class ApiRun:
     @property
     def summary_metrics(self) -> dict[str, Any]:
         """The summary as a plain dict."""
-        return dict(self.summary._data)
+        return dict(self.summary)
 
     @property
     def lastHistoryStep(self) -> int:  # noqa: N802 - wandb's name
@@ -197,7 +213,7 @@ class ApiRun:
     def update(self) -> None:
         """Write the edited name, notes, tags, group, job type, config and summary."""
         self._write(name=self.name, notes=self.notes if self.notes is not None else None, tags=list(self.tags),
-                    group=self.group, job_type=self.job_type, config=dict(self.config), summary=dict(self.summary._data))
+                    group=self.group, job_type=self.job_type, config=dict(self.config), summary=dict(self.summary))
 
     def save(self) -> None:
         """wandb's older name for `update()`."""

@@ -118,6 +118,7 @@ class TableService:
             "git_diff": _read_text(git_diff, 200_000),
             "files": [{"name": f.name, "size": f.size, "kind": f.kind} for f in files],
             "images": images, "cells": cells, "tables": logged_tables(self.reader, run.id),
+            "alerts": [{k: a.get(k) for k in ("title", "text", "level", "created_at", "step")} for a in _alerts(run)],
         }}, []
 
     def _on_diff(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
@@ -151,6 +152,13 @@ class TableService:
         if self.data is not None:
             self.load()
         return {"deleted": deleted}, []
+
+
+def _alerts(run: Any) -> list[dict[str, Any]]:
+    try:
+        return run.alerts()[-50:]
+    except (OSError, ValueError):  # a missing blob or a damaged alert file must not break the page
+        return []
 
 
 def _read_text(f: Any, cap: int) -> str:

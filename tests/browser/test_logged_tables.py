@@ -1,5 +1,6 @@
 """A Table of images logged with `import nbtrack as wandb` shows on the run's page in the
-runs table: every image cell as a thumbnail, every other cell as text (never HTML)."""
+runs table: every image cell as a thumbnail, every other cell as text (never HTML); the
+run's alerts are listed on its overview."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ rng = np.random.default_rng(0)
 for i in range(6):
     table.add_data(wandb.Image(rng.random((28, 28)), caption={XSS_CAPTION!r} if i == 0 else f"digit {{i}}"), i % 3, i)
 wandb.log({{"predictions": table}})
+wandb.alert(title="Low accuracy", text={XSS_CAPTION!r}, level=wandb.AlertLevel.WARN)
 wandb.finish()"""
 
 
@@ -39,6 +41,10 @@ def test_logged_table_of_images_on_the_run_page(page, lab, out_dir):
     page.locator(ROOT_SEL).wait_for(timeout=60_000)
     page.wait_for_function(f"() => document.querySelector('{ROOT_SEL}').dataset.view === '1'", timeout=30_000)
     page.locator(f"{ROOT_SEL} .nbt-row .nbt-name").first.click()
+    page.wait_for_selector(f"{ROOT_SEL} .nbt-alerts .nbt-alert-warn", timeout=20_000)  # the overview lists alerts
+    alert = page.eval_on_selector_all(f"{ROOT_SEL} .nbt-alert td", "els => els.map(e => e.textContent)")
+    assert alert[:3] == ["WARN", "Low accuracy", XSS_CAPTION]
+    page.screenshot(path=str(out_dir / "table_run_alerts.png"), full_page=True)
     page.locator(f"{ROOT_SEL} .nbt-tab[data-tab=tables]").click()
     page.wait_for_selector(f"{ROOT_SEL} .nbt-logged[data-key=predictions]", timeout=20_000)
     thumbs = page.locator(f"{ROOT_SEL} .nbt-logged img.nbt-logged-img")

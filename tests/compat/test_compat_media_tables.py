@@ -61,6 +61,11 @@ def test_intro_notebook_table_of_images_is_stored_and_shown(wandb_notebook):
     first_row = shown["predictions_table"]["rows"][0]
     assert first_row[0]["image"].startswith("data:image/png;base64,") and first_row[1]["text"].isdigit()
     assert shown["samples"]["rows"][0][0]["caption"].startswith("label ")
+    # the run page payload and `nbtrack show` carry the summary (ApiRun.summary is a dict)
+    from nbtrack.runs_table.service import TableService
+
+    detail, _ = TableService("intro-tables", dir=store).handle({"type": "detail", "id": run.id})
+    assert detail["run"]["summary"]["val/accuracy"] == pytest.approx(0.7) and len(detail["run"]["tables"]) == 2
 
 
 ARTIFACT_TABLES = [

@@ -88,6 +88,17 @@ def test_run_attributes_alerts_utilities_and_nested_summary(wandb_notebook):
     assert (wandb_notebook.work / "restored" / "model.txt").read_text() == "weights v1"
 
 
+def test_cli_show_prints_the_summary_as_json(capsys):
+    from nbtrack.cli import main
+
+    run = nbtrack.init(project="cli", live=False)
+    run.log({"nested": {"a": 1}})
+    run.finish()
+    assert main(["show", run.id]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["summary"] == {"nested/a": 1}
+
+
 def test_submodules_after_a_bare_import():
     import subprocess
     import sys

@@ -1,5 +1,5 @@
 // A run's page inside the widget: overview (rename, notes, tags, delete with a second
-// click), config, summary, environment, logged tables (image cells as thumbnails), files
+// click, the run's alerts), config, summary, environment, logged tables (image cells as thumbnails), files
 // and images, the code as cells, and a diff with another run. Everything from user data
 // goes in as textContent.
 import { fmtDuration, h } from "../util";
@@ -196,7 +196,20 @@ export class DetailView {
     row("tags", tags);
     const actions = h("div", "nbt-actions");
     actions.append(save, del, status);
-    p.append(meta, form, actions, h("h4", undefined, "Summary"), kvTable(run.summary));
+    p.append(meta, form, actions);
+    const alerts = run.alerts || [];
+    if (alerts.length) {
+      const list = h("table", "nbt-kv nbt-alerts");
+      for (const a of alerts) {
+        const tr = h("tr", `nbt-alert nbt-alert-${a.level === "ERROR" ? "error" : a.level === "WARN" ? "warn" : "info"}`);
+        const when = a.created_at ? new Date(a.created_at * 1000).toLocaleString() : "";
+        tr.append(h("td", "nbt-k", a.level), h("td", "nbt-k", a.title), h("td", "nbt-v", a.text),
+          h("td", "nbt-meta", `${when}${a.step !== null && a.step !== undefined ? ` · step ${a.step}` : ""}`));
+        list.append(tr);
+      }
+      p.append(h("h4", undefined, `Alerts (${alerts.length})`), list);
+    }
+    p.append(h("h4", undefined, "Summary"), kvTable(run.summary));
   }
 
   private files(run: RunDetail): void {

@@ -72,6 +72,16 @@ export interface RunDetail {
   images: { name: string; src: string }[];
   cells: Cell[];
   tables: LoggedTable[];
+  alerts: RunAlert[];
+}
+
+/** An alert the run sent (nbtrack.alert / wandb.alert). */
+export interface RunAlert {
+  title: string;
+  text: string;
+  level: string;
+  created_at: number | null;
+  step: number | null;
 }
 
 /** A table the run logged (its last version), as the kernel shapes it for the page. */
