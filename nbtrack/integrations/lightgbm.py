@@ -66,8 +66,9 @@ def log_summary(model: Any, run: Run | None = None, feature_importance: bool = T
                    commit=False)
 
 
-#: wandb's name.
-wandb_callback = nbtrack_callback
+def wandb_callback(log_params: bool = True, define_metric: bool = True, run: Run | None = None) -> Callable[[Any], None]:
+    """wandb's `wandb_callback(log_params, define_metric)`: `nbtrack_callback` with wandb's argument order."""
+    return nbtrack_callback(run=run, log_params=log_params, define_metric=define_metric)
 
 
 def wandb_log_summary(model: Any, log_trees: bool = False, save_model_checkpoint: bool = False,
