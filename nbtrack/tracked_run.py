@@ -216,12 +216,12 @@ class Run(WandbRunMethods):
 
     def _media(self, key: str, value: Any) -> Any:
         """Turn Image(s) into stored references; the writer keeps their bytes."""
-        from .media import media_blobs, media_ref
+        from .media import media_blobs, media_path, media_ref
 
         ref = media_ref(value)
         if self._writer is not None:
             for sha, data in media_blobs(value):
-                self._writer.add_file(_media_path(ref, sha), "media", data=data)
+                self._writer.add_file(media_path(ref, sha), "media", data=data)
         return ref
 
     def log_system(self, values: dict[str, float]) -> None:
@@ -409,29 +409,6 @@ def _as_step(step: Any) -> int:
     if value != step:
         raise TypeError(f"nbtrack.log: step must be an integer, got {step!r}.")
     return value
-
-
-def _media_path(ref: Any, sha: str) -> str:
-    """The path a media reference (an image, a gallery, a table's image cells) gives the blob `sha`."""
-    found = _find_path(ref, sha)
-    return found if found is not None else f"media/{sha[:20]}"
-
-
-def _find_path(ref: Any, sha: str) -> str | None:
-    if isinstance(ref, dict):
-        if ref.get("sha256") == sha and "path" in ref:
-            return str(ref["path"])
-        values: Any = ref.values()
-    elif isinstance(ref, list):
-        values = ref
-    else:
-        return None
-    for value in values:
-        if isinstance(value, (dict, list)):
-            found = _find_path(value, sha)
-            if found is not None:
-                return found
-    return None
 
 
 def _stat(path: str) -> tuple[float, int]:

@@ -2,8 +2,9 @@
 
 An object is kept as a JSON file named as wandb names it (`name.table.json`,
 `name.image-file.json`, `name.partitioned-table.json`, `name.joined-table.json`), and
-every image it holds as its own file under `media/images/` in the artifact (content
-addressed, so an image shared by two tables or versions is stored once). `get` rebuilds
+every image (or other media file) it holds as its own file under the path its reference
+names (`media/images/...`; content addressed, so an image shared by two tables or
+versions is stored once). `get` rebuilds
 the object: a Table whose image cells are `Image` objects again, a PartitionedTable with
 its parts loaded, a JoinedTable whose two tables are loaded.
 """
@@ -16,7 +17,7 @@ import shutil
 import tempfile
 from typing import TYPE_CHECKING, Any
 
-from ..media import Image, JoinedTable, PartitionedTable, Table
+from ..media import Image, JoinedTable, PartitionedTable, Table, media_path
 from ..media.table_sets import JOINED_TYPE, PARTITIONED_TYPE
 from .download import source_of
 
@@ -45,11 +46,11 @@ def add_object(art: Artifact, obj: Any, name: str, overwrite: bool = False) -> A
     target = entry_name(obj, name)
     if isinstance(obj, Table):
         ref: dict[str, Any] = obj.to_ref()
-        images = obj.images()
+        media = obj.media()
     elif isinstance(obj, Image):
-        ref, images = obj.to_ref(), [obj]
+        ref, media = obj.to_ref(), [obj]
     elif isinstance(obj, PartitionedTable):
-        ref, images = obj.to_ref(), []
+        ref, media = obj.to_ref(), []
     else:
         tables = []
         for i, table in enumerate((obj.table1, obj.table2), start=1):
@@ -57,21 +58,15 @@ def add_object(art: Artifact, obj: Any, name: str, overwrite: bool = False) -> A
                 tables.append(add_object(art, table, f"{name}_table{i}", overwrite).path)
             else:
                 tables.append(table if table.endswith(".table.json") else table + ".table.json")
-        ref, images = {"_type": JOINED_TYPE, "table1": tables[0], "table2": tables[1],
-                       "join_key": list(obj.join_key)}, []
-    for img in images:
-        for sha, data in img.blobs():
-            path = img.path if sha == img.sha256 else _mask_path(img, sha)
+        ref, media = {"_type": JOINED_TYPE, "table1": tables[0], "table2": tables[1],
+                      "join_key": list(obj.join_key)}, []
+    for item in media:  # each media file under the path its reference names
+        item_ref = item.to_ref()
+        for sha, data in item.blobs():
+            path = media_path(item_ref, sha)
             if path not in art._entries:
                 _add_bytes(art, path, data, overwrite)
     return _add_bytes(art, target, json.dumps(ref, ensure_ascii=False).encode("utf-8"), overwrite)
-
-
-def _mask_path(img: Image, sha: str) -> str:
-    for mask, _ in (img.masks or {}).values():
-        if mask.sha256 == sha:
-            return mask.path
-    return f"media/images/{sha[:20]}"
 
 
 def _add_bytes(art: Artifact, target: str, data: bytes, overwrite: bool) -> ArtifactEntry:

@@ -2,9 +2,10 @@
 
 Both become JSON references in the history (`{"_type": "table", ...}`,
 `{"_type": "histogram", ...}`), so `history()` and `nbtrack.sql` give them back as data.
-A table cell may hold an `Image` (a table of predictions with their inputs): the cell
-stays the Image object in `table.data`, becomes the image's reference in the stored JSON,
-and its bytes are stored content-addressed like any logged image (`Table.blobs()`).
+A table cell may hold an `Image` (a table of predictions with their inputs), or any
+other media value with `to_ref()` and `blobs()`: the cell stays the object in
+`table.data`, becomes its reference in the stored JSON, and its bytes are stored
+content-addressed like any logged media (`Table.blobs()`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def _keep_media(key: str, value: Any) -> Any:
 
 
 def _cell(column: str, value: Any) -> Any:
-    if isinstance(value, Image):
+    if _is_media_object(value):
         return value
     if getattr(value, "ndim", 0) and hasattr(value, "tolist"):  # an array in a cell stays its values
         if hasattr(value, "detach"):
@@ -34,20 +35,25 @@ def _cell(column: str, value: Any) -> Any:
     return to_storable(column, value, _keep_media)
 
 
+def _is_media_object(value: Any) -> bool:
+    """An Image, or any other media value (it has `to_ref()` and `blobs()`, as Image does)."""
+    return isinstance(value, Image) or (hasattr(value, "to_ref") and hasattr(value, "blobs") and not isinstance(value, type))
+
+
 def _cell_ref(value: Any) -> Any:
-    if isinstance(value, Image):
+    if _is_media_object(value):
         return value.to_ref()
     if isinstance(value, list):
         return [_cell_ref(v) for v in value]
     return value
 
 
-def _cell_images(value: Any) -> Iterator[Image]:
-    if isinstance(value, Image):
+def _cell_media(value: Any) -> Iterator[Any]:
+    if _is_media_object(value):
         yield value
     elif isinstance(value, list):
         for v in value:
-            yield from _cell_images(v)
+            yield from _cell_media(v)
 
 
 class Table:
@@ -133,7 +139,11 @@ class Table:
 
     def images(self) -> list[Image]:
         """Every Image in the table's cells, row by row."""
-        return [img for row in self.data for cell in row for img in _cell_images(cell)]
+        return [m for m in self.media() if isinstance(m, Image)]
+
+    def media(self) -> list[Any]:
+        """Every media value (Image and other media types) in the table's cells, row by row."""
+        return [m for row in self.data for cell in row for m in _cell_media(cell)]
 
     def to_ref(self) -> dict[str, Any]:
         """The JSON reference a history row holds (images as their references)."""
@@ -150,8 +160,8 @@ class Table:
         return table
 
     def blobs(self) -> list[tuple[str, bytes]]:
-        """(sha256, bytes) of every image in the cells (and their masks)."""
-        return [blob for img in self.images() for blob in img.blobs()]
+        """(sha256, bytes) of every media file in the cells (images and their masks, ...)."""
+        return [blob for m in self.media() for blob in m.blobs()]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Table):

@@ -39,3 +39,12 @@ def test_nested_summary_on_the_run():
     del run.summary["e"]
     assert "e" not in run.summary
     run.finish()
+
+
+def test_any_media_value_in_a_cell_is_kept_as_its_reference():
+    hist = nbtrack.Histogram([1, 2, 2, 3], num_bins=3)
+    masked = nbtrack.Image(np.zeros((4, 4)), masks={"pred": {"mask_data": np.eye(4, dtype=np.uint8)}})
+    table = nbtrack.Table(columns=["h", "img"], data=[[hist, masked]])
+    ref = table.to_ref()
+    assert ref["data"][0][0] == hist.to_ref() and ref["data"][0][1]["masks"]["pred"]["_type"] == "image-file"
+    assert len(media_blobs(table)) == 2  # the image and its mask
