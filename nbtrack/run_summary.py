@@ -86,8 +86,11 @@ def _compact(value: Any) -> Any:
 class Summary:
     """Mapping of summary values; `run.summary["best_acc"] = 0.9` sets one explicitly."""
 
-    def __init__(self, on_change: Callable[[], None] | None = None) -> None:
+    def __init__(self, on_change: Callable[[], None] | None = None,
+                 convert: Callable[[str, Any], Any] | None = None) -> None:
         self.on_change = on_change
+        #: turns a value set by the user into a storable one (media into references), as log() does
+        self.convert = convert
         self._last: dict[str, Any] = {}
         self._overrides: dict[str, Any] = {}
         self._definitions: dict[str, MetricDefinition] = {}
@@ -181,6 +184,8 @@ class Summary:
             return nested_get(self.as_dict(), key)  # summary["nested"]["a"] for "nested/a"
 
     def __setitem__(self, key: str, value: Any) -> None:
+        if self.convert is not None:
+            value = self.convert(key, value)
         self._overrides.update(flatten_value(key, value))  # a dict is kept as flat "key/sub" entries
         self._changed()
 
@@ -219,6 +224,8 @@ class Summary:
     def update(self, data: dict[str, Any] | None = None, **kwargs: Any) -> None:
         """Set several summary values explicitly (dicts as flat "key/sub" entries)."""
         for key, value in {**(data or {}), **kwargs}.items():
+            if self.convert is not None:
+                value = self.convert(key, value)
             self._overrides.update(flatten_value(key, value))
         self._changed()
 

@@ -23,7 +23,7 @@ from .run_config import Config
 from .run_identity import InitOptions
 from .run_wandb_api import WandbRunMethods
 from .files import absolute_glob_warning, check_policy, expand_save
-from .flatten import flatten_row
+from .flatten import flatten_row, to_storable
 from .run_summary import MetricDefinition, Summary, parse_summary
 from .store.records import STEP_KEY, TIME_KEY, history_row
 
@@ -57,7 +57,7 @@ class Run(WandbRunMethods):
         self.start_time: float = record["created_at"]
         self.dir: str | None = str(store_dir) if store_dir is not None else None
         self.config = config
-        self.summary = Summary(on_change=self._push_summary)
+        self.summary = Summary(on_change=self._push_summary, convert=self._summary_value)
         self.summary.restore(record.get("summary") or {})  # a resumed run keeps its summary
         self._observe = self.summary.observe
         self._writer = writer
@@ -223,6 +223,10 @@ class Run(WandbRunMethods):
             for sha, data in media_blobs(value):
                 self._writer.add_file(media_path(ref, sha), "media", data=data)
         return ref
+
+    def _summary_value(self, key: str, value: Any) -> Any:
+        """A value set with `run.summary[key] = value`, storable (media kept as with log())."""
+        return to_storable(key, value, self._media)
 
     def log_system(self, values: dict[str, float]) -> None:
         """Record machine/process samples (keys like "system/cpu") at the current step.

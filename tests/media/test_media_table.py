@@ -48,3 +48,15 @@ def test_any_media_value_in_a_cell_is_kept_as_its_reference():
     ref = table.to_ref()
     assert ref["data"][0][0] == hist.to_ref() and ref["data"][0][1]["masks"]["pred"]["_type"] == "image-file"
     assert len(media_blobs(table)) == 2  # the image and its mask
+
+
+def test_media_set_in_the_summary_is_stored_like_logged_media():
+    run = nbtrack.init(project="summary-media", live=False)
+    img = nbtrack.Image(np.zeros((3, 3)))
+    run.summary["best_image"] = img
+    run.summary.update({"table": nbtrack.Table(columns=["img"], data=[[nbtrack.Image(np.ones((3, 3)))]])})
+    run.finish()
+    stored = nbtrack.Api().run(run.id)
+    assert stored.summary["best_image"] == img.to_ref()  # was the text "<nbtrack.Image ...>"
+    assert stored.summary["table"]["data"][0][0]["_type"] == "image-file"
+    assert {f.name for f in stored.files() if f.kind == "media"} == {img.path, stored.summary["table"]["data"][0][0]["path"]}
