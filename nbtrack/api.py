@@ -356,14 +356,17 @@ class ApiProject(str):
 
     @property
     def name(self) -> str:
+        """The project's name."""
         return str(self)
 
     @property
     def entity(self) -> str:
+        """WANDB_ENTITY, else "local"."""
         return default_entity()
 
     @property
     def path(self) -> list[str]:
+        """[entity, project], as wandb gives it."""
         return [self.entity, str(self)]
 
     def runs(self, filters: dict[str, Any] | None = None, order: str | None = None) -> list[ApiRun]:

@@ -53,6 +53,7 @@ class WandbEvalCallback(keras.callbacks.Callback, abc.ABC):
 
     @property
     def run(self) -> Run:
+        """The run the tables go to (the active one unless one was given)."""
         return resolve_run(self._explicit_run, "WandbEvalCallback")
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:

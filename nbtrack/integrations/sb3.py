@@ -97,6 +97,7 @@ class WandbCallback(BaseCallback):
 
     @property
     def run(self) -> Run:
+        """The run this callback logs to (the active one unless one was given)."""
         return resolve_run(self._explicit_run, "sb3 WandbCallback")
 
     def _init_callback(self) -> None:

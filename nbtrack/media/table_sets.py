@@ -73,14 +73,17 @@ class JoinedTable:
 
     @property
     def table1(self) -> Table | str:
+        """The left table (a Table, or its name in the artifact before it is read back)."""
         return self._table1
 
     @property
     def table2(self) -> Table | str:
+        """The right table."""
         return self._table2
 
     @property
     def join_key(self) -> tuple[str, str]:
+        """The column of each table the join matches on."""
         return self._join_key
 
     def join(self) -> Table:
