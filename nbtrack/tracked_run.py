@@ -222,6 +222,10 @@ class Run(WandbRunMethods):
         if self._writer is not None:
             for sha, data in media_blobs(value):
                 self._writer.add_file(media_path(ref, sha), "media", data=data)
+            if ref is not None and ref.get("_type") == "table":  # also the artifact run-<id>-<key>, as wandb
+                from .artifacts.run_tables import log_run_table
+
+                log_run_table(self, key, ref)
         return ref
 
     def _summary_value(self, key: str, value: Any) -> Any:

@@ -36,12 +36,17 @@ wandb.log({"samples": wandb.Table(columns=["img", "label"],
                                   data=[[wandb.Image(images[i], caption=f"label {targets[i]}"), int(targets[i])] for i in range(3)])})
 first_id = run.id
 wandb.finish()""",
+    # wandb's docs read a logged table back through the artifact every logged table becomes
+    """run = wandb.init(project="intro-tables", job_type="analysis")
+back = run.use_artifact(f"run-{first_id}-predictions_table:latest").get("predictions_table")
+print("read back", len(back.data), type(back.data[0][0]).__name__, back.columns[:3])
+wandb.finish()""",
 ]
 
 
 def test_intro_notebook_table_of_images_is_stored_and_shown(wandb_notebook):
     nb, store = wandb_notebook(INTRO, live=True)  # the live panel is on, as in a user's notebook
-    run = nbtrack.Api(dir=store).runs("intro-tables")[0]
+    run = nbtrack.Api(dir=store).runs("intro-tables", filters={"job_type": None})[0]
     assert run.state == "finished" and run.config["architecture"] == "CNN"
     history = run.history()
     table = history["predictions_table"].dropna().iloc[-1]
@@ -66,6 +71,11 @@ def test_intro_notebook_table_of_images_is_stored_and_shown(wandb_notebook):
 
     detail, _ = TableService("intro-tables", dir=store).handle({"type": "detail", "id": run.id})
     assert detail["run"]["summary"]["val/accuracy"] == pytest.approx(0.7) and len(detail["run"]["tables"]) == 2
+    # each logged table is also the artifact run-<id>-<key> (type run_table), as in wandb
+    assert "read back 12 Image ['image', 'pred', 'target']" in "\n".join(o.get("text", "") for c in nb.cells for o in c.outputs)
+    assert sorted(a.collection_name for a in run.logged_artifacts()) == [f"run-{run.id}-predictions_table",
+                                                                         f"run-{run.id}-samples"]
+    assert {a.type for a in run.logged_artifacts()} == {"run_table"}
 
 
 ARTIFACT_TABLES = [
