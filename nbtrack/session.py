@@ -19,6 +19,8 @@ from typing import Any
 from . import notebook_hooks
 from .exit_hooks import at_exit
 from .run_config import Config
+from .run_identity import InitOptions
+from .settings import Settings  # noqa: F401 - nbtrack.Settings is looked up here
 from .errors import NoActiveRun, UsageError, no_active_run
 from .names import new_run_id, new_run_name
 from .termination import on_termination
@@ -136,6 +138,7 @@ def init(
         "environment": {},
         "last_step": -1,
     }
+    fresh_created_at = record["created_at"]
     if store_dir is not None:
         store = Store(store_dir)
         if resume:
@@ -149,6 +152,8 @@ def init(
                                        resume=bool(resume))
         cfg.bind(lambda data: writer.update_run({"config": data}))
     run = Run(record, cfg, writer, store_dir, before_finish=capture_at_finish, on_finish=forget)
+    run.set_init_options(InitOptions(entity=wandb_kwargs.get("entity"), mode=mode, settings=wandb_kwargs.get("settings"),
+                                     resumed=record["created_at"] != fresh_created_at))
     if writer is not None:
         from .system_metrics import start_monitor
 
@@ -314,19 +319,6 @@ def use_artifact(artifact_or_name: Any, type: str | None = None, aliases: list[s
                  use_as: str | None = None) -> Any:
     """Use an artifact in the active run (see `Run.use_artifact`)."""
     return require("nbtrack.use_artifact()").use_artifact(artifact_or_name, type, aliases, use_as)
-
-
-class Settings:
-    """wandb's `Settings`, accepted so `init(settings=wandb.Settings(...))` runs as is.
-
-    Its options tune wandb's service process and network, which nbtrack does not have.
-    """
-
-    def __init__(self, **options: Any) -> None:
-        self.__dict__.update(options)
-
-    def __repr__(self) -> str:
-        return f"Settings({self.__dict__!r})"
 
 
 def login(*args: Any, **kwargs: Any) -> bool:

@@ -16,10 +16,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from .run_config import Config
+from .alerts import AlertLog
 from .errors import UsageError
+from .names import check_tags
+from .run_config import Config
+from .run_identity import InitOptions
+from .run_wandb_api import WandbRunMethods
 from .files import absolute_glob_warning, check_policy, expand_save
-from .flatten import flatten_row
+from .flatten import flatten_row, to_storable
 from .run_summary import MetricDefinition, Summary, parse_summary
 from .store.records import STEP_KEY, TIME_KEY, history_row
 
@@ -44,7 +48,7 @@ class _Discard(list):
         pass
 
 
-class Run:
+class Run(WandbRunMethods):
     """A run started by `nbtrack.init()`; wandb's `Run` API for notebooks."""
 
     def __init__(
@@ -55,14 +59,15 @@ class Run:
         self.id: str = record["id"]
         self.project: str = record["project"]
         self._name: str = record["name"]
-        self.notes: str | None = record.get("notes")
-        self.tags: tuple[str, ...] = tuple(record.get("tags") or ())
+        self._notes: str | None = record.get("notes")
+        self._tags: tuple[str, ...] = tuple(record.get("tags") or ())
         self.group: str | None = record.get("group")
         self.job_type: str | None = record.get("job_type")
         self.start_time: float = record["created_at"]
         self.dir: str | None = str(store_dir) if store_dir is not None else None
         self.config = config
-        self.summary = Summary(on_change=self._push_summary)
+        self.summary = Summary(on_change=self._push_summary, convert=self._summary_value)
+        self.summary.restore(record.get("summary") or {})  # a resumed run keeps its summary
         self._observe = self.summary.observe
         self._remember = self.summary.remember
         self._writer = writer
@@ -87,6 +92,9 @@ class Run:
         self._on_finish = on_finish  # e.g. the session forgets the run
         if writer is not None:
             writer.on_new_id = self._new_id
+        self._options = InitOptions()  # what init() was given beyond the record (set_init_options)
+        self.preempting = False  # set by mark_preempting()
+        self._alerts = AlertLog(self)
 
     # -- identity ----------------------------------------------------------------------
     @property
@@ -98,6 +106,26 @@ class Run:
     def name(self, value: str) -> None:
         self._name = str(value)
         self._update({"name": self._name})
+
+    @property
+    def notes(self) -> str | None:
+        """The run's notes (settable: `run.notes = "..."` is stored)."""
+        return self._notes
+
+    @notes.setter
+    def notes(self, value: str | None) -> None:
+        self._notes = None if value is None else str(value)
+        self._update({"notes": self._notes})
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """The run's tags (settable: `run.tags = run.tags + ("best",)` is stored)."""
+        return self._tags
+
+    @tags.setter
+    def tags(self, value: Any) -> None:
+        self._tags = tuple(check_tags(value, "run.tags"))
+        self._update({"tags": list(self._tags)})
 
     @property
     def step(self) -> int:
@@ -239,13 +267,21 @@ class Run:
 
     def _media(self, key: str, value: Any) -> Any:
         """Turn Image(s) into stored references; the writer keeps their bytes."""
-        from .media import media_blobs, media_ref
+        from .media import media_blobs, media_path, media_ref
 
         ref = media_ref(value)
         if self._writer is not None:
             for sha, data in media_blobs(value):
-                self._writer.add_file(_media_path(ref, sha), "media", data=data)
+                self._writer.add_file(media_path(ref, sha), "media", data=data)
+            if ref is not None and ref.get("_type") == "table":  # also the artifact run-<id>-<key>, as wandb
+                from .artifacts.run_tables import log_run_table
+
+                log_run_table(self, key, ref)
         return ref
+
+    def _summary_value(self, key: str, value: Any) -> Any:
+        """A value set with `run.summary[key] = value`, storable (media kept as with log())."""
+        return to_storable(key, value, self._media)
 
     def log_system(self, values: dict[str, float]) -> None:
         """Record machine/process samples (keys like "system/cpu") at the current step.
@@ -444,14 +480,6 @@ def _as_step(step: Any) -> int:
     if value != step:
         raise TypeError(f"nbtrack.log: step must be an integer, got {step!r}.")
     return value
-
-
-def _media_path(ref: Any, sha: str) -> str:
-    refs = ref.get("items", [ref]) if isinstance(ref, dict) else ref
-    for item in refs if isinstance(refs, list) else [refs]:
-        if isinstance(item, dict) and item.get("sha256") == sha:
-            return str(item["path"])
-    return f"media/{sha[:20]}"
 
 
 def _stat(path: str) -> tuple[float, int]:

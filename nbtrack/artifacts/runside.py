@@ -55,6 +55,7 @@ def log_artifact(run: Run, artifact_or_path: Artifact | str | os.PathLike[str], 
     art._store_root = Path(store.root)
     art._writer = writer
     art._aliases = alias_list
+    art._aliases_seen = list(alias_list)
     art._logged_by = run.id
     writer.add_operation(
         ops.log_version(run.project, art._base, art.type, art.description, art.metadata, art.tags,

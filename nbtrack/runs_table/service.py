@@ -17,6 +17,7 @@ from ..store.reader import StoreReader
 from ..store.store import Store
 from . import diff, filters
 from .importance import importance
+from .logged_tables import logged_tables
 from .queries import TableData, curves, flat, load_table
 
 PAGE_ROWS = 200  # rows in the saved ``page`` trait
@@ -116,7 +117,8 @@ class TableService:
             "packages": sorted(f"{k}=={v}" for k, v in (pkgs or {}).items()) if isinstance(pkgs, dict) else [],
             "git_diff": _read_text(git_diff, 200_000),
             "files": [{"name": f.name, "size": f.size, "kind": f.kind} for f in files],
-            "images": images, "cells": cells,
+            "images": images, "cells": cells, "tables": logged_tables(self.reader, run.id),
+            "alerts": [{k: a.get(k) for k in ("title", "text", "level", "created_at", "step")} for a in _alerts(run)],
         }}, []
 
     def _on_diff(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
@@ -150,6 +152,13 @@ class TableService:
         if self.data is not None:
             self.load()
         return {"deleted": deleted}, []
+
+
+def _alerts(run: Any) -> list[dict[str, Any]]:
+    try:
+        return run.alerts()[-50:]
+    except (OSError, ValueError):  # a missing blob or a damaged alert file must not break the page
+        return []
 
 
 def _read_text(f: Any, cap: int) -> str:

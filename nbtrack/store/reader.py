@@ -95,6 +95,20 @@ class StoreReader:
         with self._read() as con:
             return fetch_table(con, sql + " ORDER BY step, key", params)
 
+    def history_keys(self, run_id: str) -> list[str]:
+        """The distinct history keys of a run, sorted."""
+        with self._read() as con:
+            rows = con.execute("SELECT DISTINCT key FROM history WHERE run_id = ? ORDER BY key", [run_id]).fetchall()
+        return [r[0] for r in rows]
+
+    def latest_typed(self, run_id: str, type_name: str) -> list[tuple[str, int, str]]:
+        """(key, step, json text) of the last value of each key whose JSON has `_type` = type_name."""
+        with self._read() as con:
+            return con.execute(
+                "SELECT key, max(step), arg_max(json::VARCHAR, step) FROM history WHERE run_id = ? "
+                "AND json IS NOT NULL AND json_extract_string(json, '$._type') = ? GROUP BY key ORDER BY key",
+                [run_id, type_name]).fetchall()
+
     def history_wide(
         self, run_id: str, keys: Sequence[str] | None = None, start_time: float | None = None
     ) -> pd.DataFrame:
