@@ -25,6 +25,19 @@ if TYPE_CHECKING:
 _CHUNK = 1 << 20
 
 
+def connect(database: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that never prints its progress bar into the user's output."""
+    import duckdb
+
+    con = duckdb.connect(database, read_only=read_only)
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 class Store:
     """One store directory (see :func:`nbtrack.store.paths.resolve_store_dir`)."""
 
@@ -46,11 +59,9 @@ class Store:
         in ``timeout`` s, ``StoreVersionError`` for a store from a newer nbtrack, and
         ``OSError``/``duckdb.Error`` for disk trouble. Closes and unlocks on exit.
         """
-        import duckdb
-
         self.root.mkdir(parents=True, exist_ok=True)
         with file_lock(self.lock_path, shared=False, timeout=timeout):
-            con = duckdb.connect(str(self.db_path))
+            con = connect(str(self.db_path))
             try:
                 ensure_schema(con)
                 yield con
@@ -65,10 +76,8 @@ class Store:
         schema, so a new store simply has no runs. An older schema is migrated first
         (briefly taking the write lock).
         """
-        import duckdb
-
         if not self.db_path.exists():
-            con = duckdb.connect(":memory:")
+            con = connect(":memory:")
             try:
                 ensure_schema(con)
                 yield con
@@ -77,7 +86,7 @@ class Store:
             return
         for attempt in range(2):
             with file_lock(self.lock_path, shared=True, timeout=timeout):
-                con = duckdb.connect(str(self.db_path), read_only=True)
+                con = connect(str(self.db_path), read_only=True)
                 try:
                     if check_version(con) < SCHEMA_VERSION and attempt == 0:
                         con.close()
