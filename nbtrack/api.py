@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .flatten import flatten_config
 from .snapshot import HISTORY_NOTEBOOK
 from .store.paths import resolve_store_dir
+from .store.untrusted import confined
 
 if TYPE_CHECKING:
     import duckdb
@@ -53,11 +54,15 @@ class ApiFile:
 
     def read(self) -> bytes:
         """The file's bytes."""
-        return self._reader.store.read_blob(self.sha256)
+        return self._reader.store.read_blob(self.sha256, self.name)
 
     def download(self, root: str | os.PathLike[str] = ".", replace: bool = False, exist_ok: bool = False) -> Path:
-        """Write the file under `root` (keeping its name's folders); returns the path."""
-        target = Path(root) / self.name
+        """Write the file under `root` (keeping its name's folders); returns the path.
+
+        The stored name is untrusted (a shared store): one that would lead outside `root`
+        (``../x``, ``/abs``, a link) raises UnsafeStoreEntry, naming it.
+        """
+        target = confined(root, self.name)
         if target.exists() and not (replace or exist_ok):
             raise FileExistsError(f"{target} exists; pass replace=True to overwrite it.")
         if not target.exists() or replace:

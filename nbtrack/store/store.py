@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, IO, Any, Iterator
 
 
-from . import paths
+from . import paths, untrusted
 from .lock import file_lock
 from .schema import SCHEMA_VERSION, check_version, ensure_schema
 
@@ -109,9 +109,14 @@ class Store:
         """True if the blob is stored."""
         return self.blob_path(sha).exists()
 
-    def read_blob(self, sha: str) -> bytes:
-        """Content of a stored blob (``FileNotFoundError`` if absent)."""
-        return self.blob_path(sha).read_bytes()
+    def read_blob(self, sha: str, entry: str = "") -> bytes:
+        """Content of a stored blob (``FileNotFoundError`` if absent).
+
+        The digest, the blob's place (no link out of ``blobs/``) and its content are
+        checked (:class:`~nbtrack.store.errors.UnsafeStoreEntry` naming ``entry``).
+        """
+        data = untrusted.blob_file(self.blobs_dir, sha, entry).read_bytes()
+        return untrusted.check_content(data, sha, entry)
 
     def put_blob(self, data: bytes, sha: str | None = None) -> str:
         """Store bytes content-addressed; return the sha256 hex. Skips existing blobs.

@@ -1,0 +1,137 @@
+"""A shared store's contents are untrusted: names, digests and blobs read from it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import nbtrack as wandb
+from nbtrack.store import live_writers
+from nbtrack.store.errors import UnsafeStoreEntry
+from nbtrack.store.store import Store
+
+
+def _store() -> Store:
+    return Store(os.environ["NBTRACK_DIR"])
+
+
+def _tamper(sql: str, params: list) -> None:
+    live_writers.flush_all(timeout=30)
+    with _store().write() as con:
+        con.execute(sql, params)
+
+
+def _run_with_file(tmp_path: Path) -> str:
+    src = tmp_path / "notes.txt"
+    src.write_text("hello")
+    run = wandb.init(project="p")
+    run.save(str(src), base_path=str(tmp_path), policy="now")
+    run.finish()
+    return run.id
+
+
+def _artifact(tmp_path: Path) -> None:
+    src = tmp_path / "w.bin"
+    src.write_bytes(b"weights")
+    run = wandb.init(project="p")
+    art = wandb.Artifact("model", "model")
+    art.add_file(str(src), name="w.bin")
+    run.log_artifact(art).wait()
+    run.finish()
+
+
+@pytest.mark.parametrize("evil", ["../../escaped.txt", "/tmp/nbtrack-abs-escape.txt", "a/../../escaped.txt", ""])
+def test_run_file_download_stays_under_root(tmp_path, evil):
+    rid = _run_with_file(tmp_path)
+    _tamper("UPDATE files SET path = ? WHERE run_id = ? AND path = 'notes.txt'", [evil, rid])
+    root = tmp_path / "dl" / "inner"
+    root.mkdir(parents=True)
+    (f,) = [f for f in wandb.Api().run(rid).files() if f.name == evil]
+    with pytest.raises(UnsafeStoreEntry, match="refusing the stored file"):
+        f.download(root)
+    assert not (tmp_path / "escaped.txt").exists() and not (tmp_path / "dl" / "escaped.txt").exists()
+    assert not Path("/tmp/nbtrack-abs-escape.txt").exists()
+
+
+def test_run_file_download_refuses_a_planted_link(tmp_path):
+    rid = _run_with_file(tmp_path)
+    _tamper("UPDATE files SET path = 'link/notes.txt' WHERE run_id = ? AND path = 'notes.txt'", [rid])
+    root = tmp_path / "dl"
+    root.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "link").symlink_to(outside)
+    with pytest.raises(UnsafeStoreEntry, match="leads outside"):
+        wandb.Api().run(rid).file("link/notes.txt").download(root)
+    assert not (outside / "notes.txt").exists()
+
+
+def test_good_file_still_downloads(tmp_path):
+    rid = _run_with_file(tmp_path)
+    out = wandb.Api().run(rid).file("notes.txt").download(tmp_path / "dl")
+    assert out.read_text() == "hello" and out.parent == tmp_path / "dl"
+
+
+@pytest.mark.parametrize("digest", ["../secret.txt", "../../" + "a" * 58, "A" * 64, "zz"])
+def test_bad_digest_never_reads_outside_blobs(tmp_path, digest):
+    rid = _run_with_file(tmp_path)
+    secret = Path(os.environ["NBTRACK_DIR"]) / "secret.txt"
+    secret.write_text("secret")
+    _tamper("UPDATE files SET sha256 = ? WHERE run_id = ? AND path = 'notes.txt'", [digest, rid])
+    f = wandb.Api().run(rid).file("notes.txt")
+    with pytest.raises(UnsafeStoreEntry, match="not a sha256"):
+        f.read()
+    with pytest.raises(UnsafeStoreEntry):
+        f.download(tmp_path / "dl")
+    assert not (tmp_path / "dl" / "notes.txt").exists()
+
+
+def test_blob_link_out_of_the_store_and_changed_content_are_refused(tmp_path):
+    rid = _run_with_file(tmp_path)
+    f = wandb.Api().run(rid).file("notes.txt")
+    blob = _store().blob_path(f.sha256)
+    blob.write_text("tampered")
+    with pytest.raises(UnsafeStoreEntry, match="does not match"):
+        f.read()
+    target = tmp_path / "target.txt"
+    target.write_text("hello")
+    blob.unlink()
+    blob.symlink_to(target)
+    with pytest.raises(UnsafeStoreEntry, match="link out of the store"):
+        f.read()
+
+
+@pytest.mark.parametrize("evil", ["../../escaped.bin", "/tmp/nbtrack-abs-escape.bin", "sub/../../../escaped.bin"])
+def test_artifact_download_stays_under_root(tmp_path, evil):
+    _artifact(tmp_path)
+    _tamper("UPDATE artifact_files SET path = ?", [evil])
+    art = wandb.Api().artifact("model:latest")
+    root = tmp_path / "dl" / "inner"
+    with pytest.raises(UnsafeStoreEntry, match=r"artifact file"):
+        art.download(root)
+    with pytest.raises(UnsafeStoreEntry):
+        art.checkout(root)
+    assert not (tmp_path / "escaped.bin").exists() and not (tmp_path / "dl" / "escaped.bin").exists()
+    assert not Path("/tmp/nbtrack-abs-escape.bin").exists()
+
+
+def test_artifact_bad_digest_and_changed_blob(tmp_path):
+    _artifact(tmp_path)
+    art = wandb.Api().artifact("model:latest")
+    (entry,) = art.files()
+    blob = _store().blob_path(entry.digest)
+    blob.write_bytes(b"tampered")
+    with pytest.raises(UnsafeStoreEntry, match="does not match"):
+        art.download(tmp_path / "a")
+    assert not (tmp_path / "a" / "w.bin").exists()
+    _tamper("UPDATE artifact_files SET sha256 = '../secret.txt'", [])
+    with pytest.raises(UnsafeStoreEntry, match="not a sha256"):
+        wandb.Api().artifact("model:latest").download(tmp_path / "b")
+
+
+def test_good_artifact_downloads(tmp_path):
+    _artifact(tmp_path)
+    root = wandb.Api().artifact("model:latest").download(tmp_path / "ok")
+    assert (Path(root) / "w.bin").read_bytes() == b"weights"
