@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .flatten import flatten_config
+from .projects import project_from_path, run_path
 from .snapshot import HISTORY_NOTEBOOK
 from .store.paths import resolve_store_dir
 from .store.untrusted import confined
@@ -33,13 +34,6 @@ def _reader(dir: str | os.PathLike[str] | None) -> StoreReader:
     from .store.store import Store
 
     return StoreReader(Store(resolve_store_dir(dir)))
-
-
-def _project_of(path: str | None) -> str | None:
-    """wandb paths are "entity/project"; a local store only knows projects."""
-    if not path:
-        return None
-    return str(path).rstrip("/").split("/")[-1]
 
 
 @dataclass(frozen=True)
@@ -179,17 +173,18 @@ class Api:
         `filters` takes simple equalities on "state", "name", "tags" (membership),
         "config.<key>" or "summary.<key>".
         """
-        runs = [ApiRun(r, self._reader) for r in self._reader.runs(project=_project_of(path))]
+        runs = [ApiRun(r, self._reader) for r in self._reader.runs(project=project_from_path(path))]
         if filters:
             runs = [r for r in runs if all(_matches(r, k, v) for k, v in filters.items())]
         return runs
 
     def run(self, path: str) -> ApiRun:
-        """One run by "id", "project/id" or "entity/project/id"."""
-        run_id = str(path).rstrip("/").split("/")[-1]
-        records = self._reader.runs(ids=[run_id])
+        """One run by "id", "project/id" or "entity/project/id" (the project must match)."""
+        project, run_id = run_path(path)
+        records = self._reader.runs(project=project, ids=[run_id])
         if not records:
-            raise ValueError(f"no run with id {run_id!r} in {self._reader.store.root}")
+            where = f" in project {project!r}" if project is not None else ""
+            raise ValueError(f"no run with id {run_id!r}{where} in {self._reader.store.root}")
         return ApiRun(records[0], self._reader)
 
     # -- artifacts -----------------------------------------------------------------------
@@ -241,7 +236,7 @@ def runs(project: str | None = None, dir: str | os.PathLike[str] | None = None) 
     import pandas as pd
 
     rows = []
-    for r in _reader(dir).runs(project=_project_of(project)):
+    for r in _reader(dir).runs(project=project_from_path(project)):
         end = r.get("finished_at") or r.get("heartbeat_at") or r.get("created_at")
         row: dict[str, Any] = {
             "id": r["id"],

@@ -20,6 +20,7 @@ from .exit_hooks import at_exit
 from .run_config import Config
 from .errors import NoActiveRun, UsageError, no_active_run
 from .names import new_run_id, new_run_name
+from .projects import check_project
 from .tracked_run import Run
 from .store import live_writers as _live_writers  # noqa: F401 - registered first, its exit drain runs after ours
 from .store.paths import resolve_store_dir
@@ -66,6 +67,16 @@ def _check_tags(tags: Any) -> list[str]:
     return list(dict.fromkeys(tags))
 
 
+def _project(project: Any) -> str:
+    """The project of a new run: the argument, else NBTRACK_PROJECT / WANDB_PROJECT, checked."""
+    if project is not None and project != "":
+        return check_project(project)
+    for var in ("NBTRACK_PROJECT", "WANDB_PROJECT"):
+        if os.environ.get(var):
+            return check_project(os.environ[var], f"nbtrack.init: the project in ${var}")
+    return DEFAULT_PROJECT
+
+
 def init(
     project: str | None = None,
     name: str | None = None,
@@ -99,7 +110,7 @@ def init(
             return previous
         if policy == "finish_previous":
             previous.finish()
-    project = _check_str("project", project) or os.environ.get("NBTRACK_PROJECT") or os.environ.get("WANDB_PROJECT") or DEFAULT_PROJECT
+    project = _project(project)
     name = _check_str("name", name) or os.environ.get("WANDB_NAME") or new_run_name()
     cfg = Config(config)
     if mode not in (None, "online", "offline", "disabled", "shared"):
