@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, IO, Any, Iterator
 
 
 from . import paths, untrusted
+from .errors import NbtrackStorageWarning
 from .lock import file_lock
 from .schema import SCHEMA_VERSION, check_version, ensure_schema
 
@@ -74,7 +76,8 @@ class Store:
 
         If the database file does not exist yet, yields an in-memory database with the
         schema, so a new store simply has no runs. An older schema is migrated first
-        (briefly taking the write lock).
+        (briefly taking the write lock); a store that cannot be written (read-only) is
+        read with the schema it has, with one warning.
         """
         if not self.db_path.exists():
             con = connect(":memory:")
@@ -97,8 +100,13 @@ class Store:
                 finally:
                     if con is not None:
                         con.close()
-            with self.write(timeout=timeout):  # migrate, then read again
-                pass
+            try:
+                with self.write(timeout=timeout):  # migrate, then read again
+                    pass
+            except (OSError, duckdb_error()) as exc:
+                _warn_once(f"nbtrack: could not bring the store {self.root} to the current schema "
+                           f"({type(exc).__name__}: {exc}); reading it as it is (newer tables such as "
+                           "artifacts may be missing).")
 
     # -- blobs -------------------------------------------------------------------------
     def blob_path(self, sha: str) -> Path:
@@ -167,6 +175,22 @@ class Store:
         finally:
             if tmp.exists():
                 tmp.unlink()
+
+
+def duckdb_error() -> type[Exception]:
+    """duckdb's base error class (duckdb is imported on first use, off the init() path)."""
+    import duckdb
+
+    return duckdb.Error
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        warnings.warn(message, NbtrackStorageWarning, stacklevel=4)
 
 
 def hash_bytes(data: bytes) -> str:
