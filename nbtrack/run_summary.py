@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .plain_values import plain_value
+
 SUMMARY_KINDS = ("min", "max", "mean", "first", "last", "best", "none")
 
 
@@ -172,7 +174,7 @@ class Summary:
         return self._value(key)
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self._overrides[key] = value
+        self._overrides[str(key)] = plain_value(value, str(key), "nbtrack.summary")
         self._changed()
 
     def __delitem__(self, key: str) -> None:
@@ -206,8 +208,9 @@ class Summary:
             return default
 
     def update(self, data: dict[str, Any] | None = None, **kwargs: Any) -> None:
-        """Set several summary values explicitly."""
-        self._overrides.update(data or {}, **kwargs)
+        """Set several summary values explicitly (coerced like config values)."""
+        merged = {**(data or {}), **kwargs}
+        self._overrides.update({str(k): plain_value(v, str(k), "nbtrack.summary") for k, v in merged.items()})
         self._changed()
 
     def __repr__(self) -> str:
