@@ -232,7 +232,12 @@ def _matches(run: ApiRun, key: str, value: Any) -> bool:
 
 
 def runs(project: str | None = None, dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """One row per run: identity, state, timing, then `config.*` and `summary.*` columns."""
+    """One row per run: identity, state, timing, then `config.*` and `summary.*` columns.
+
+    Nested config/summary dicts become `config.a.b` columns; a key that itself contains a
+    dot and collides with such a path is shown in brackets (`config.[a.b]`), so no value
+    is hidden behind another.
+    """
     import pandas as pd
 
     rows = []
@@ -251,20 +256,10 @@ def runs(project: str | None = None, dir: str | os.PathLike[str] | None = None) 
             "job_type": r.get("job_type"),
             "last_step": r.get("last_step"),
         }
-        row.update({f"config.{k}": v for k, v in _flat_values(r.get("config") or {}).items()})
-        row.update({f"summary.{k}": v for k, v in _flat_values(r.get("summary") or {}).items()})
+        row.update({f"config.{k}": v for k, v in flatten_config(r.get("config") or {}).items()})
+        row.update({f"summary.{k}": v for k, v in flatten_config(r.get("summary") or {}).items()})
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def _flat_values(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if isinstance(value, dict) and "_type" not in value:
-            out.update(_flat_values(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
 
 
 def sql(query: str, params: list[Any] | None = None, dir: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyRelation:

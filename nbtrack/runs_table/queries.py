@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..store.liveness import effective_state
+from ..flatten import flatten_config
 from .messages import Column, Rows
 
 FIXED: list[Column] = [
@@ -30,17 +31,12 @@ _SQL = ("SELECT id, project, name, notes, tags, state, created_at, finished_at, 
         "pid_started_at, config::VARCHAR AS config, summary::VARCHAR AS summary FROM runs")
 
 
-def flat(data: Any, prefix: str = "") -> dict[str, Any]:
-    """Nested dicts as ``a.b`` keys (media references and other ``_type`` dicts stay whole)."""
-    out: dict[str, Any] = {}
+def flat(data: Any) -> dict[str, Any]:
+    """Nested dicts as ``a.b`` keys (media references and other ``_type`` dicts stay whole;
+    a dotted key colliding with a nested path is shown as ``[a.b]``: see flatten_config)."""
     if not isinstance(data, dict):
-        return out
-    for key, value in data.items():
-        if isinstance(value, dict) and "_type" not in value and value:
-            out.update(flat(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
+        return {}
+    return flatten_config(data)
 
 
 def _is_num(v: Any) -> bool:
