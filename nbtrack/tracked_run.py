@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 
 #: How often (seconds) the summary is handed to the writer while steps are committed.
 SUMMARY_PUSH_INTERVAL = 1.0
+#: The largest step log() accepts: 2**53 - 1, the largest integer a float64 (the live
+#: panel's and the browser's numbers, DuckDB's DOUBLE casts) holds exactly; history
+#: steps are BIGINT, so a step past 2**63 would be lost in conversion.
+MAX_STEP = 2**53 - 1
 
 
 class _Discard(list):
@@ -109,7 +113,9 @@ class Run:
         Without `step`, each call commits a new step unless `commit=False`, in which case
         values accumulate into the current step. With `step`, values merge into that step
         until a higher step arrives (or `commit=True`). A step lower than the current one
-        is stored anyway, with one warning (wandb drops it silently).
+        is stored anyway, with one warning (wandb drops it silently). A step must be an
+        integer from 0 to `MAX_STEP` (2**53 - 1, the largest a browser's number holds
+        exactly); others raise ValueError and nothing of the call is logged.
         """
         if self._finished:
             raise UsageError(f"run {self._name!r} is finished; start a new one with nbtrack.init() before log().")
@@ -118,6 +124,8 @@ class Run:
                 raise TypeError(
                     f"nbtrack.log expects a dict of metrics such as {{'loss': 0.1}}, got {type(data).__name__}."
                 )
+        if step is not None and (type(step) is not int or not 0 <= step <= MAX_STEP):
+            step = _as_step(step)  # before flattening: a refused call stores nothing (no media either)
         row = flatten_row(data, self._media)
         if step is None:
             if commit is None or commit:
@@ -129,8 +137,6 @@ class Run:
             else:
                 self._pending.update(row)
         else:
-            if type(step) is not int:
-                step = _as_step(step)
             if step > self._step:
                 if self._pending:
                     self._commit()
@@ -374,12 +380,17 @@ class Run:
 
 
 def _as_step(step: Any) -> int:
+    if isinstance(step, bool):
+        raise TypeError(f"nbtrack.log: step must be an integer, got {step!r}.")
     try:
         value = int(step)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise TypeError(f"nbtrack.log: step must be an integer, got {step!r}.") from None
     if value != step:
         raise TypeError(f"nbtrack.log: step must be an integer, got {step!r}.")
+    if not 0 <= value <= MAX_STEP:
+        raise ValueError(f"nbtrack.log: step must be between 0 and {MAX_STEP} (2**53 - 1), got {value}; "
+                         "nothing of this call was logged.")
     return value
 
 
