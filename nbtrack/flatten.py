@@ -167,7 +167,10 @@ def histogram(key: str, value: Any, bins: int = 64) -> dict[str, Any]:
     arr = arr[np.isfinite(arr)]
     if arr.size == 0:
         return {"_type": "histogram", "values": [], "bins": []}
-    counts, edges = np.histogram(arr, bins=bins)
+    try:
+        counts, edges = np.histogram(arr, bins=bins)
+    except ValueError:  # a range too narrow for its magnitude (or too wide for a float): one bin
+        counts, edges = np.array([arr.size]), np.array([arr.min(), arr.max()])
     return {"_type": "histogram", "values": counts.tolist(), "bins": edges.tolist()}
 
 

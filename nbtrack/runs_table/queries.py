@@ -39,12 +39,17 @@ def flat(data: Any) -> dict[str, Any]:
     return flatten_config(data)
 
 
+_FLOAT_INT = 2**1023  # ints below this convert to float without overflow
+
+
 def _is_num(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def _cell(v: Any) -> Any:
     """A config/summary value as the table shows it: numbers stay, the rest is text."""
+    if type(v) is int and not -_FLOAT_INT < v < _FLOAT_INT:
+        return str(v)  # an int no float holds (10**400): shown as text, never an overflow
     if v is None or isinstance(v, str) or _is_num(v):
         return v
     if isinstance(v, bool):
