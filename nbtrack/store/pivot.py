@@ -81,7 +81,8 @@ def pivot_history(long: pa.Table, start_time: float | None) -> pd.DataFrame:
     win = order[last]
 
     timestamps = np.full(n_steps, -np.inf)
-    np.maximum.at(timestamps, step_idx, ts)
+    np.fmax.at(timestamps, step_idx, ts)  # fmax: a NaN ts (a hand-edited store) is ignored
+    timestamps[np.isneginf(timestamps)] = np.nan
 
     num = _as_numpy(long.column("num"), np.float64)
     has_text = _valid(long.column("text"))
@@ -104,7 +105,7 @@ def pivot_history(long: pa.Table, start_time: float | None) -> pd.DataFrame:
                                      object_win, num, n_steps)
     frame = frame[keys] if frame.columns.tolist() != keys else frame
     frame.columns = [k + LOGGED_SUFFIX if k in RESERVED_COLUMNS else k for k in keys]
-    t0 = start_time if start_time is not None else float(timestamps.min())
+    t0 = start_time if start_time is not None else float(np.nanmin(timestamps)) if np.isfinite(timestamps).any() else 0.0
     head = pd.DataFrame({"_step": steps.astype(np.int64), "_timestamp": timestamps,
                          "_runtime": timestamps - float(t0)})
     return pd.concat([head, frame], axis=1)

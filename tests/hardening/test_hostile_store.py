@@ -135,3 +135,34 @@ def test_good_artifact_downloads(tmp_path):
     _artifact(tmp_path)
     root = wandb.Api().artifact("model:latest").download(tmp_path / "ok")
     assert (Path(root) / "w.bin").read_bytes() == b"weights"
+
+
+def test_hand_edited_runs_rows_do_not_break_readers():
+    """Rows no nbtrack writes (a negative pid on this host, JSON columns that are not
+    objects, times that are NaN or past year 9999, a NaN ts in history) are read
+    defensively: every reader answers, the good run is intact."""
+    import socket
+
+    from nbtrack.runs_table.widget import RunsTable
+
+    good = wandb.init(project="p")
+    good.log({"a": 1.0})
+    good.finish()
+    _tamper("INSERT INTO runs (id, project, state, created_at, host, pid, config, summary, last_step) "
+            "VALUES ('h1', 'p', 'running', 1e300, ?, -1, '[1, 2]', '\"text\"', 9223372036854775807)",
+            [socket.gethostname()])
+    _tamper("INSERT INTO runs (id, project, name, state, created_at, config, summary) "
+            "VALUES ('h2', 'p', 'x', 'odd', 'NaN'::DOUBLE, '3', 'null')", [])
+    _tamper("INSERT INTO history VALUES ('h2', 0, 'NaN'::DOUBLE, 'a', 1, NULL, NULL), "
+            "('h2', 1, 5.0, 'a', 2, NULL, NULL)", [])
+    api = wandb.Api()
+    assert {r.id for r in api.runs("p")} == {good.id, "h1", "h2"}
+    h1 = api.run("h1")
+    assert h1.state == "crashed" and h1.config == {} and h1.summary == {}
+    assert api.run("h2").history()["a"].tolist() == [1.0, 2.0]
+    assert set(wandb.runs("p")["id"]) == {good.id, "h1", "h2"}
+    table = RunsTable(project="p")
+    assert table.total == 3
+    for rid in ("h1", "h2"):
+        assert table.service.handle({"type": "detail", "id": rid})[0]["run"]["id"] == rid
+    assert api.run(good.id).history()["a"].tolist() == [1.0]
