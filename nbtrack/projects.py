@@ -1,6 +1,6 @@
 """Project names: what `init(project=)` accepts and how read paths name a project.
 
-As in wandb, a project name cannot contain ``/ \\ # ? % :`` (nor control characters)
+As in wandb, a project name (and a run id) cannot contain ``/ \\ # ? % :`` (nor control characters)
 and is at most 128 characters, so writing never creates a name that reads back as
 something else. Read paths take wandb's forms: ``"project"`` or ``"entity/project"``
 (a local store has no entities: the entity part is ignored). Writing and reading thus
@@ -15,7 +15,7 @@ MAX_PROJECT = 128
 FORBIDDEN = "/\\#?%:"
 
 
-def check_project(name: Any, source: str = "nbtrack.init: project") -> str:
+def check_project(name: Any, source: str = "nbtrack.init: project", what: str = "a project name") -> str:
     """``name`` if it is a valid project name, else ValueError saying what to change."""
     if not isinstance(name, str):
         raise TypeError(f"{source} must be a string, got {type(name).__name__}.")
@@ -25,9 +25,15 @@ def check_project(name: Any, source: str = "nbtrack.init: project") -> str:
         why = (f"found {''.join(found)!r}" if found else "found a control character" if bad
                else "it is empty" if not name.strip() else f"it is longer than {MAX_PROJECT} characters")
         hint = " (wandb's 'entity/project' form: pass entity= separately, it is ignored here)" if "/" in found else ""
-        raise ValueError(f"{source} {name!r} is invalid: a project name is 1 to {MAX_PROJECT} characters "
+        raise ValueError(f"{source} {name!r} is invalid: {what} is 1 to {MAX_PROJECT} characters "
                          f"without {' '.join(FORBIDDEN)} or control characters; {why}{hint}.")
     return name
+
+
+def check_run_id(run_id: Any, source: str = "nbtrack.init: id") -> str:
+    """A run id follows the same rule (wandb's too): ``"a/b"`` would read back as run ``b``
+    of project ``a``."""
+    return check_project(run_id, source, "a run id")
 
 
 def project_from_path(path: Any) -> str | None:

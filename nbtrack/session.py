@@ -20,7 +20,7 @@ from .exit_hooks import at_exit
 from .run_config import Config
 from .errors import NoActiveRun, UsageError, no_active_run
 from .names import new_run_id, new_run_name
-from .projects import check_project
+from .projects import check_project, check_run_id
 from .tracked_run import Run
 from .store import live_writers as _live_writers  # noqa: F401 - registered first, its exit drain runs after ours
 from .store.paths import resolve_store_dir
@@ -77,6 +77,15 @@ def _project(project: Any) -> str:
     return DEFAULT_PROJECT
 
 
+def _run_id(run_id: Any) -> str:
+    """The id of a new run: the argument, else WANDB_RUN_ID, else a new one; checked."""
+    if run_id is not None and run_id != "":
+        return check_run_id(run_id)
+    if os.environ.get("WANDB_RUN_ID"):
+        return check_run_id(os.environ["WANDB_RUN_ID"], "nbtrack.init: the id in $WANDB_RUN_ID")
+    return new_run_id()
+
+
 def init(
     project: str | None = None,
     name: str | None = None,
@@ -117,7 +126,7 @@ def init(
         raise ValueError("nbtrack.init: mode must be 'online', 'offline' or 'disabled'.")
     store_dir = None if mode == "disabled" else resolve_store_dir(dir)
     record: RunRecord = {
-        "id": _check_str("id", id) or os.environ.get("WANDB_RUN_ID") or new_run_id(),
+        "id": _run_id(id),
         "project": project,
         "name": name,
         "notes": _check_str("notes", notes),

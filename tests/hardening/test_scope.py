@@ -93,3 +93,19 @@ def test_run_paths_check_the_project():
     assert wandb.Api().run(mine).id == mine
     with pytest.raises(ValueError, match="in project 'a'"):
         wandb.Api().run(f"a/{theirs}")
+
+
+@pytest.mark.parametrize("bad", ["team/run1", "a:b", "a%2F", ""])
+def test_run_ids_follow_the_same_rule(bad, monkeypatch):
+    if bad == "":
+        assert wandb.init(id=bad).id  # empty: a new id is made
+        return
+    with pytest.raises(ValueError, match="run id"):
+        wandb.init(id=bad)
+    monkeypatch.setenv("WANDB_RUN_ID", bad)
+    with pytest.raises(ValueError, match="WANDB_RUN_ID"):
+        wandb.init()
+    monkeypatch.delenv("WANDB_RUN_ID")
+    run = wandb.init(id="ok-id_1.2")
+    run.finish()
+    assert wandb.Api().run("ok-id_1.2").id == "ok-id_1.2"
