@@ -18,6 +18,7 @@ from .flatten import flatten_config
 from .projects import project_from_path, run_path
 from .snapshot import HISTORY_NOTEBOOK
 from .store.paths import resolve_store_dir
+from .store.store import connect
 from .store.untrusted import confined
 
 if TYPE_CHECKING:
@@ -268,6 +269,5 @@ def sql(query: str, params: list[Any] | None = None, dir: str | os.PathLike[str]
     The result is copied out of the store before it returns, so the relation can be
     kept, chained and converted (`.df()`, `.pl()`) without holding the store's lock.
     """
-    import duckdb
-
-    return duckdb.from_arrow(_reader(dir).query(query, params))
+    table = _reader(dir).query(query, params)
+    return connect(":memory:").from_arrow(table)  # its own connection: no progress bar printed
