@@ -239,3 +239,16 @@ def test_odd_log_values():
     assert h["color"].iloc[0] == 2 and h["objs"].iloc[0] == [{"a": 1}, None]
     assert h["bf"].iloc[1]["_type"] == "histogram" and h["half"].iloc[1] == 0.5
     assert h["c"].iloc[1]["_type"] == "histogram"
+
+
+def test_artifact_metadata_is_kept_like_config(tmp_path):
+    src = tmp_path / "w.bin"
+    src.write_bytes(b"w")
+    run = wandb.init(project="p")
+    art = wandb.Artifact("m", "model", metadata={"arr": np.arange(3), "when": dt.date(2026, 1, 1),
+                                                  "f": np.float32(0.5)})
+    art.add_file(str(src))
+    run.log_artifact(art).wait()
+    run.finish()
+    meta = wandb.Api().artifact("m:latest").metadata
+    assert meta == {"arr": [0, 1, 2], "when": "2026-01-01", "f": 0.5}
