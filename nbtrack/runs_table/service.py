@@ -87,6 +87,13 @@ class TableService:
         mine = {r["id"] for r in self.reader.runs(project=self.project, ids=ids)}
         return [i for i in ids if i in mine]
 
+    def _stored_size(self, f: Any) -> float:
+        """The real size of a file's blob (a shared store's ``size`` column is untrusted)."""
+        try:
+            return os.path.getsize(self.store.blob_path(f.sha256))
+        except (OSError, UnsafeStoreEntry):
+            return float("inf")
+
     # -- requests ------------------------------------------------------------------------
     def _on_curves(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
         ids = self._in_scope(_id_list(msg, "ids")[:50])
@@ -123,7 +130,7 @@ class TableService:
         images = []
         for f in files:
             if f.kind == "media" and f.name.lower().endswith((".png", ".jpg", ".jpeg", ".gif")) and len(images) < MAX_IMAGES:
-                if f.size <= MAX_IMAGE_BYTES:
+                if f.size <= MAX_IMAGE_BYTES and self._stored_size(f) <= MAX_IMAGE_BYTES:
                     try:
                         mime = "image/png" if f.name.lower().endswith(".png") else "image/jpeg" if "jp" in f.name.lower()[-5:] else "image/gif"
                         images.append({"name": f.name, "src": f"data:{mime};base64," + base64.b64encode(f.read()).decode("ascii")})
@@ -139,7 +146,8 @@ class TableService:
             "finished_at": rec.get("finished_at"), "config": _jsonable(flat(run.config)),
             "summary": _jsonable(flat(run.summary)), "environment": _jsonable(env),
             "packages": sorted(f"{k}=={v}" for k, v in (pkgs or {}).items()) if isinstance(pkgs, dict) else [],
-            "git_diff": _read_text(git_diff, 200_000),
+            "git_diff": _read_text(git_diff, 200_000) if git_diff is None or self._stored_size(git_diff) <= 20_000_000
+            else "(the stored git diff is too large to show)",
             "files": [{"name": f.name, "size": f.size, "kind": f.kind} for f in files],
             "images": images, "cells": cells,
         }}, []
