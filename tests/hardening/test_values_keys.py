@@ -79,6 +79,7 @@ def test_config_dotted_key_and_nested_path_both_show():
     assert {"config.a.b", "config.[a.b]"} <= cols
     data = table.service.data
     assert data.data["config.a.b"] == [1] and data.data["config.[a.b]"] == [2]
+    assert table.ids("config.[a.b] = 2") == [run.id] and table.ids("config.a.b = 2") == []
     assert [r.id for r in wandb.Api().runs("p", filters={"config.[a.b]": 2})] == [run.id]
 
 
