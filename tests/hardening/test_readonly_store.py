@@ -40,6 +40,25 @@ def _make_store(root: Path, with_lock_file: bool) -> str:
     return run.id
 
 
+def _make_old_store(root: Path) -> str:
+    """A store of schema v1 (no artifact tables), as an older nbtrack left it."""
+    import duckdb
+
+    from nbtrack.store import schema
+    from nbtrack.store.runsql import upsert_run
+
+    root.mkdir()
+    con = duckdb.connect(str(root / "runs.duckdb"))
+    schema.ensure_schema(con, schema.MIGRATIONS[:1])
+    upsert_run(con, "old1", {"project": "p", "name": "old", "state": "finished", "created_at": 1e9})
+    for i, loss in enumerate([1.0, 0.5, 1.0 / 3]):
+        con.execute("INSERT INTO history VALUES ('old1', ?, ?, 'loss', ?, NULL, NULL)", [i, 1e9 + i, loss])
+    con.close()
+    for path in [root, *root.rglob("*")]:
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    return "old1"
+
+
 def _read_as_nobody(root: Path, run_id: str) -> dict:
     """Fork; the child becomes `nobody`, reads, and reports through a pipe."""
     nobody = pwd.getpwnam("nobody")
@@ -104,3 +123,12 @@ def test_no_lock_file_and_none_can_be_made_reads_without_it_and_says_so_once(ope
     assert len(said) == 1 and "reading without the lock" in said[0]
     assert not (root / "nbtrack.lock").exists()
     assert stat.S_IMODE(os.stat(root).st_mode) == 0o755
+
+
+def test_an_older_schema_that_cannot_be_migrated_is_read_as_it_is(open_dir):
+    root = open_dir / "old"
+    rid = _make_old_store(root)
+    got = _read_as_nobody(root, rid)
+    assert "error" not in got, got
+    assert got["losses"] == [1.0, 0.5, 1.0 / 3] and got["runs"] == 1
+    assert len([w for w in got["warnings"] if "current schema" in w]) == 1
