@@ -123,7 +123,7 @@ def load_table(reader: Any, project: str | None = None, now: float | None = None
         for src, dest in (("config", cfg_cols), ("summary", sum_cols)):
             try:
                 values = flat(json.loads(rec[src])) if rec[src] else {}
-            except ValueError:
+            except (ValueError, RecursionError):
                 values = {}
             for k, v in values.items():
                 col = dest.get(k)

@@ -43,6 +43,14 @@ def _num_text(value: float) -> str | None:
     return repr(float(value))
 
 
+def _decode(text: str) -> Any:
+    """A stored JSON value; its text when Python cannot decode it (nested too deep)."""
+    try:
+        return json.loads(text)
+    except (RecursionError, ValueError):
+        return text
+
+
 def empty_frame() -> pd.DataFrame:
     """The wide history of a run without rows."""
     return pd.DataFrame({"_step": pd.Series([], dtype="int64"), "_timestamp": pd.Series([], dtype="float64"),
@@ -123,7 +131,7 @@ def _with_object_columns(frame: pd.DataFrame, long: pa.Table, keys: Sequence[str
         value: Any
         if json_keys[k]:
             if jsons[j] is not None:
-                value = json.loads(jsons[j])
+                value = _decode(jsons[j])
             elif texts[j] is not None:
                 value = texts[j]
             else:

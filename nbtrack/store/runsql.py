@@ -40,12 +40,16 @@ def from_row(names: list[str], row: tuple[Any, ...]) -> RunRecord:
 
     A store may be shared or edited by hand, so the row is read defensively: a JSON
     column that is not an object (``[1, 2]``, ``3``) reads as ``{}``, and a time that is
-    not a finite number (NaN, infinity, past year 9999) reads as None.
+    not a finite number (NaN, infinity, past year 9999) reads as None; JSON nested
+    deeper than Python can decode reads as ``{}``.
     """
     rec: dict[str, Any] = {}
     for name, value in zip(names, row):
         if name in JSON_RUN_COLUMNS:
-            value = json.loads(value) if value is not None else {}
+            try:
+                value = json.loads(value) if value is not None else {}
+            except (RecursionError, ValueError):  # nested deeper than Python decodes
+                value = {}
             if not isinstance(value, dict):
                 value = {}
         elif name == "tags":

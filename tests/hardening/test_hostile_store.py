@@ -166,3 +166,20 @@ def test_hand_edited_runs_rows_do_not_break_readers():
     for rid in ("h1", "h2"):
         assert table.service.handle({"type": "detail", "id": rid})[0]["run"]["id"] == rid
     assert api.run(good.id).history()["a"].tolist() == [1.0]
+
+
+def test_json_nested_deeper_than_python_decodes():
+    run = wandb.init(project="p")
+    run.log({"a": 1.0})
+    run.finish()
+    deep = "[" * 50_000 + "]" * 50_000
+    _tamper("INSERT INTO history VALUES (?, 1, 2e9, 'deep', NULL, NULL, ?)", [run.id, deep])
+    _tamper("UPDATE runs SET config = ? WHERE id = ?", ['{"x": ' + deep + "}", run.id])
+    stored = wandb.Api().run(run.id)
+    assert stored.config == {}
+    h = stored.history()
+    assert h["a"].tolist()[0] == 1.0 and h["deep"].tolist()[1] == deep
+    from nbtrack.runs_table.widget import RunsTable
+
+    table = RunsTable(project="p")
+    assert table.total == 1 and table.service.handle({"type": "detail", "id": run.id})[0]["run"]["config"] == {}
