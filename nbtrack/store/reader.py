@@ -73,7 +73,11 @@ class StoreReader:
         return [r[0] for r in rows]
 
     def files(self, run_id: str, kind: str | None = None) -> list[FileRecord]:
-        """Files recorded for a run (optionally of one kind), in creation order."""
+        """Files recorded for a run (optionally of one kind), in creation order.
+
+        Rows a hand-edited store may hold with NULLs read as "" / 0, so sorting and size
+        checks never meet None (names and digests are checked where they are used).
+        """
         sql = "SELECT run_id, path, sha256, size, kind, created_at FROM files WHERE run_id = ?"
         params: list[Any] = [run_id]
         if kind is not None:
@@ -81,8 +85,8 @@ class StoreReader:
             params.append(kind)
         with self._read() as con:
             rows = con.execute(sql + " ORDER BY created_at, path", params).fetchall()
-        keys = ("run_id", "path", "sha256", "size", "kind", "created_at")
-        return [dict(zip(keys, r)) for r in rows]  # type: ignore[misc]
+        return [{"run_id": r[0], "path": r[1] or "", "sha256": r[2] or "", "size": r[3] or 0,
+                 "kind": r[4] or "file", "created_at": r[5] or 0.0} for r in rows]
 
     # -- history -------------------------------------------------------------------------
     def history(self, run_id: str, keys: Sequence[str] | None = None) -> pa.Table:

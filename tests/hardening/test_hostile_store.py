@@ -183,3 +183,17 @@ def test_json_nested_deeper_than_python_decodes():
 
     table = RunsTable(project="p")
     assert table.total == 1 and table.service.handle({"type": "detail", "id": run.id})[0]["run"]["config"] == {}
+
+
+def test_file_rows_with_nulls(tmp_path):
+    rid = _run_with_file(tmp_path)
+    _tamper("INSERT INTO files VALUES (?, NULL, NULL, NULL, NULL, NULL)", [rid])
+    _tamper("INSERT INTO files VALUES (?, 'media/x.png', 'nothex', NULL, 'media', NULL)", [rid])
+    files = wandb.Api().run(rid).files()
+    assert "notes.txt" in [f.name for f in files]
+    from nbtrack.runs_table.widget import RunsTable
+
+    page = RunsTable(project="p").service.handle({"type": "detail", "id": rid})[0]["run"]
+    assert "notes.txt" in [f["name"] for f in page["files"]] and page["images"] == []
+    with pytest.raises(UnsafeStoreEntry):
+        wandb.Api().run(rid).file("media/x.png").read()
