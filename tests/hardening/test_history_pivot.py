@@ -63,3 +63,39 @@ def test_no_connection_prints_a_progress_bar(tmp_path):
         assert con.execute("SELECT current_setting('enable_progress_bar')").fetchall() == [(False,)]
     rel = wandb.sql("SELECT 1 AS x", dir=tmp_path / "s")
     assert rel.query("r", "SELECT current_setting('enable_progress_bar') AS p FROM r").fetchall() == [(False,)]
+
+
+WRITER = r"""
+import sys, warnings
+warnings.simplefilter("error")  # a lock timeout (storage warning) fails the writer
+import nbtrack
+run = nbtrack.init(project="w", dir=sys.argv[1])
+for i in range(3000):
+    nbtrack.log({"loss": 1.0 / (i + 1)})
+nbtrack.finish()
+print("done", run.id)
+"""
+
+
+def test_reading_a_wide_history_does_not_hold_writers_back(tmp_path):
+    """Another process keeps writing (warnings are errors there) while this one reads the
+    history of a 3,000-key run again and again: the pivot runs outside the lock, so the
+    writer never times out (the SQL pivot held the lock for over 100 s at this size)."""
+    import subprocess
+    import sys
+
+    store = tmp_path / "shared"
+    wide = wandb.init(project="wide", dir=str(store))
+    for _ in range(5):
+        wide.log({f"k{k}": float(k) for k in range(3000)})
+    wide.finish()
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(store)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    reads = 0
+    while writer.poll() is None or reads == 0:
+        assert wandb.Api(dir=store).run(wide.id).history().shape == (5, 3003)
+        reads += 1
+    out, err = writer.communicate(timeout=120)
+    assert writer.returncode == 0 and "Warning" not in err, err
+    written = wandb.Api(dir=store).runs("w")[0].history()
+    assert len(written) == 3000 and reads >= 1
