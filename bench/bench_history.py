@@ -4,6 +4,10 @@ Run: ``python bench/bench_history.py [--repeats 5]``. Builds a store per shape (
 inserted straight as Arrow, not through a run) and prints the median wall time of
 ``Api(dir).run(id).history()`` and of the part spent holding the store's shared lock.
 Target (issue 9): 10,000 keys x 100 steps in about a second.
+
+Measured here (2 shared cores, 5 repeats): 1,000 x 5 in 0.028 s, 3,000 x 5 in 0.034 s,
+1,000 x 100 in 0.045 s, 10,000 x 100 in 0.31 s with the lock held 0.07 s. The SQL pivot
+this replaced took 24.4 s for 1,000 x 5, all of it under the shared lock.
 """
 
 from __future__ import annotations
