@@ -4,11 +4,14 @@ Whatever is thrown, a call either works or raises a documented TypeError/ValueEr
 afterwards the store opens, every sentinel row logged around the fuzz is there, and
 history(), runs() and the runs table's handlers answer. Lone surrogates are left out of
 the alphabet: what the writer does with them is the write path's (issue 8).
+A second fuzz sends random requests to a runs table and checks that none reaches the
+run of another project. NBTRACK_FUZZ_EXAMPLES scales both (default 30).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import decimal
 import enum
 import math
@@ -142,3 +145,47 @@ def _one_example(logs, config, summary, step) -> None:
     assert service.handle({"type": "detail", "id": run.id})[0]["run"]["id"] == run.id
     assert service.handle({"type": "diff", "a": run.id, "b": run.id})[0]["a"]["id"] == run.id
     service.handle({"type": "importance", "metric": "summary.sentinel"})
+
+
+FIELDS = st.one_of(st.just("theirs"), st.just(["theirs", "mine"]), st.none(), st.booleans(), st.integers(),
+                   st.floats(), TEXT,
+                   st.lists(st.one_of(TEXT, st.integers()), max_size=3),
+                   st.dictionaries(TEXT, st.integers(), max_size=2))
+
+
+@settings(max_examples=int(os.environ.get("NBTRACK_FUZZ_EXAMPLES", "30")) * 2, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(messages=st.lists(st.fixed_dictionaries(
+    {"type": st.sampled_from(["load", "curves", "detail", "diff", "edit", "delete", "importance", "bogus", 3])},
+    optional={"ids": FIELDS, "id": FIELDS, "a": FIELDS, "b": FIELDS, "key": FIELDS, "width": FIELDS,
+              "name": FIELDS, "notes": FIELDS, "tags": FIELDS, "metric": FIELDS}), min_size=1, max_size=6))
+def test_fuzz_table_requests_never_reach_another_project(messages):
+    """Random requests (what a hostile or buggy browser could send) to a table of project
+    "mine": each is answered or refused with an Exception (the widget turns those into
+    replies), and the run of project "theirs" is never shown, changed or deleted."""
+    store = tempfile.mkdtemp(prefix="nbtrack-fuzz-table-")
+    try:
+        theirs = wandb.init(project="theirs", name="keep", dir=store)
+        theirs.log({"loss": 1.0})
+        theirs.finish()
+        mine = wandb.init(project="mine", dir=store)
+        mine.log({"loss": 2.0})
+        mine.finish()
+        service = RunsTable(project="mine", dir=store).service
+        for msg in messages:
+            for field in ("ids", "id", "a", "b", "metric"):  # aim at the runs by their real ids
+                if msg.get(field) == "theirs":
+                    msg[field] = theirs.id
+                elif msg.get(field) == ["theirs", "mine"]:
+                    msg[field] = [theirs.id, mine.id]
+            if msg.get("type") == "delete" and "ids" not in msg:
+                msg["ids"] = [theirs.id]
+            try:
+                body, _ = service.handle(msg)
+            except Exception:  # noqa: BLE001 - refused: the widget replies with the error
+                continue
+            assert theirs.id not in json.dumps(body, default=str)
+        kept = wandb.Api(dir=store).run(theirs.id)
+        assert kept.name == "keep" and kept.history()["loss"].tolist() == [1.0]
+    finally:
+        shutil.rmtree(store, ignore_errors=True)
