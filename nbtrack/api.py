@@ -17,10 +17,14 @@ from typing import TYPE_CHECKING, Any
 from .alerts import ALERT_KIND
 from .api_filters import compile_filter, sort_key, value_of
 from .errors import CommError
+from .flatten import flatten_config
 from .nested import flatten_value, nested_get, prefixed
+from .projects import project_from_path, run_path
 from .run_identity import default_entity, store_url
 from .snapshot import HISTORY_NOTEBOOK
 from .store.paths import resolve_store_dir
+from .store.store import connect
+from .store.untrusted import confined
 
 SYSTEM_PREFIX = "system/"
 
@@ -40,13 +44,6 @@ def _reader(dir: str | os.PathLike[str] | None) -> StoreReader:
     return StoreReader(Store(resolve_store_dir(dir)))
 
 
-def _project_of(path: str | None) -> str | None:
-    """wandb paths are "entity/project"; a local store only knows projects."""
-    if not path:
-        return None
-    return str(path).rstrip("/").split("/")[-1]
-
-
 @dataclass(frozen=True)
 class ApiFile:
     """A file kept with a run (saved file, code snapshot or media)."""
@@ -59,11 +56,15 @@ class ApiFile:
 
     def read(self) -> bytes:
         """The file's bytes."""
-        return self._reader.store.read_blob(self.sha256)
+        return self._reader.store.read_blob(self.sha256, self.name)
 
     def download(self, root: str | os.PathLike[str] = ".", replace: bool = False, exist_ok: bool = False) -> Path:
-        """Write the file under `root` (keeping its name's folders); returns the path."""
-        target = Path(root) / self.name
+        """Write the file under `root` (keeping its name's folders); returns the path.
+
+        The stored name is untrusted (a shared store): one that would lead outside `root`
+        (``../x``, ``/abs``, a link) raises UnsafeStoreEntry, naming it.
+        """
+        target = confined(root, self.name)
         if target.exists() and not (replace or exist_ok):
             raise FileExistsError(f"{target} exists; pass replace=True to overwrite it.")
         if not target.exists() or replace:
@@ -398,7 +399,7 @@ class Api:
 
     def project(self, name: str, entity: str | None = None) -> ApiProject:
         """One project by name ("project" or "entity/project"); CommError if it has no runs."""
-        project = _project_of(name) or ""
+        project = project_from_path(name) or ""
         if project not in self._reader.projects():
             raise CommError(f"no project {project!r} in {self._reader.store.root}")
         return ApiProject(project, self._reader)
@@ -412,14 +413,16 @@ class Api:
         unknown operator or field raises ValueError. `order` is wandb's "-created_at",
         "+summary_metrics.acc", ...
         """
-        return _runs(self._reader, _project_of(path), filters, order)
+        return _runs(self._reader, project_from_path(path), filters, order)
 
     def run(self, path: str) -> ApiRun:
-        """One run by "id", "project/id" or "entity/project/id"; CommError if absent."""
-        run_id = str(path).rstrip("/").split("/")[-1]
-        records = self._reader.runs(ids=[run_id])
+        """One run by "id", "project/id" or "entity/project/id" (the project must match);
+        CommError if absent."""
+        project, run_id = run_path(path)
+        records = self._reader.runs(project=project, ids=[run_id])
         if not records:
-            raise CommError(f"no run with id {run_id!r} in {self._reader.store.root}")
+            where = f" in project {project!r}" if project is not None else ""
+            raise CommError(f"no run with id {run_id!r}{where} in {self._reader.store.root}")
         return ApiRun(records[0], self._reader)
 
     # -- artifacts -----------------------------------------------------------------------
@@ -474,11 +477,16 @@ def _runs(reader: StoreReader, project: str | None, filters: dict[str, Any] | No
 
 
 def runs(project: str | None = None, dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """One row per run: identity, state, timing, then `config.*` and `summary.*` columns."""
+    """One row per run: identity, state, timing, then `config.*` and `summary.*` columns.
+
+    Nested config/summary dicts become `config.a.b` columns; a key that itself contains a
+    dot and collides with such a path is shown in brackets (`config.[a.b]`), so no value
+    is hidden behind another.
+    """
     import pandas as pd
 
     rows = []
-    for r in _reader(dir).runs(project=_project_of(project)):
+    for r in _reader(dir).runs(project=project_from_path(project)):
         end = r.get("finished_at") or r.get("heartbeat_at") or r.get("created_at")
         row: dict[str, Any] = {
             "id": r["id"],
@@ -493,20 +501,10 @@ def runs(project: str | None = None, dir: str | os.PathLike[str] | None = None) 
             "job_type": r.get("job_type"),
             "last_step": r.get("last_step"),
         }
-        row.update({f"config.{k}": v for k, v in _flat_values(r.get("config") or {}).items()})
-        row.update({f"summary.{k}": v for k, v in _flat_values(r.get("summary") or {}).items()})
+        row.update({f"config.{k}": v for k, v in flatten_config(r.get("config") or {}).items()})
+        row.update({f"summary.{k}": v for k, v in flatten_config(r.get("summary") or {}).items()})
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def _flat_values(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if isinstance(value, dict) and "_type" not in value:
-            out.update(_flat_values(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
 
 
 def sql(query: str, params: list[Any] | None = None, dir: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyRelation:
@@ -515,6 +513,5 @@ def sql(query: str, params: list[Any] | None = None, dir: str | os.PathLike[str]
     The result is copied out of the store before it returns, so the relation can be
     kept, chained and converted (`.df()`, `.pl()`) without holding the store's lock.
     """
-    import duckdb
-
-    return duckdb.from_arrow(_reader(dir).query(query, params))
+    table = _reader(dir).query(query, params)
+    return connect(":memory:").from_arrow(table)  # its own connection: no progress bar printed

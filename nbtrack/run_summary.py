@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .nested import flatten_value, nested_get, prefixed
+from .plain_values import plain_value
 
 SUMMARY_KINDS = ("min", "max", "mean", "first", "last", "best", "none")
 
@@ -191,8 +192,9 @@ class Summary:
 
     def __setitem__(self, key: str, value: Any) -> None:
         if self.convert is not None:
-            value = self.convert(key, value)
-        self._overrides.update(flatten_value(key, value))  # a dict is kept as flat "key/sub" entries
+            value = self.convert(key, value)  # media become stored references
+        value = plain_value(value, str(key), "nbtrack.summary")
+        self._overrides.update(flatten_value(str(key), value))  # a dict is kept as flat "key/sub" entries
         self._changed()
 
     def __delitem__(self, key: str) -> None:
@@ -228,11 +230,13 @@ class Summary:
             return default
 
     def update(self, data: dict[str, Any] | None = None, **kwargs: Any) -> None:
-        """Set several summary values explicitly (dicts as flat "key/sub" entries)."""
+        """Set several summary values explicitly (media as references, other values coerced
+        like config values, dicts as flat "key/sub" entries)."""
         for key, value in {**(data or {}), **kwargs}.items():
             if self.convert is not None:
                 value = self.convert(key, value)
-            self._overrides.update(flatten_value(key, value))
+            value = plain_value(value, str(key), "nbtrack.summary")
+            self._overrides.update(flatten_value(str(key), value))
         self._changed()
 
     def __repr__(self) -> str:

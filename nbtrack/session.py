@@ -23,6 +23,7 @@ from .run_identity import InitOptions
 from .settings import Settings  # noqa: F401 - nbtrack.Settings is looked up here
 from .errors import NoActiveRun, UsageError, no_active_run
 from .names import new_run_id, new_run_name
+from .projects import check_project, check_run_id
 from .termination import on_termination
 from .tracked_run import Run
 from .snapshot import capture_at_finish, capture_at_init, wait_for_captures
@@ -77,6 +78,25 @@ def _check_tags(tags: Any) -> list[str]:
     return list(dict.fromkeys(tags))
 
 
+def _project(project: Any) -> str:
+    """The project of a new run: the argument, else NBTRACK_PROJECT / WANDB_PROJECT, checked."""
+    if project is not None and project != "":
+        return check_project(project)
+    for var in ("NBTRACK_PROJECT", "WANDB_PROJECT"):
+        if os.environ.get(var):
+            return check_project(os.environ[var], f"nbtrack.init: the project in ${var}")
+    return DEFAULT_PROJECT
+
+
+def _run_id(run_id: Any) -> str:
+    """The id of a new run: the argument, else WANDB_RUN_ID, else a new one; checked."""
+    if run_id is not None and run_id != "":
+        return check_run_id(run_id)
+    if os.environ.get("WANDB_RUN_ID"):
+        return check_run_id(os.environ["WANDB_RUN_ID"], "nbtrack.init: the id in $WANDB_RUN_ID")
+    return new_run_id()
+
+
 def init(
     project: str | None = None,
     name: str | None = None,
@@ -110,14 +130,14 @@ def init(
             return previous
         if policy == "finish_previous":
             previous.finish()
-    project = _check_str("project", project) or os.environ.get("NBTRACK_PROJECT") or os.environ.get("WANDB_PROJECT") or DEFAULT_PROJECT
+    project = _project(project)
     name = _check_str("name", name) or os.environ.get("WANDB_NAME") or new_run_name()
     cfg = Config(config)
     if mode not in (None, "online", "offline", "disabled", "shared"):
         raise ValueError("nbtrack.init: mode must be 'online', 'offline' or 'disabled'.")
     store_dir = None if mode == "disabled" else resolve_store_dir(dir)
     record: RunRecord = {
-        "id": _check_str("id", id) or os.environ.get("WANDB_RUN_ID") or new_run_id(),
+        "id": _run_id(id),
         "project": project,
         "name": name,
         "notes": _check_str("notes", notes),

@@ -23,7 +23,7 @@ from .run_config import Config
 from .run_identity import InitOptions
 from .run_wandb_api import WandbRunMethods
 from .files import absolute_glob_warning, check_policy, expand_save
-from .flatten import flatten_row, to_storable
+from .flatten import RESERVED_KEYS, flatten_row, to_storable
 from .run_summary import MetricDefinition, Summary, parse_summary
 from .store.records import STEP_KEY, TIME_KEY, history_row
 
@@ -39,6 +39,10 @@ _now = time.time
 SUMMARY_PUSH_INTERVAL = 1.0
 #: How long finish() waits for the run to be on disk before it goes on without (seconds).
 FINISH_WAIT = 2.0
+#: The largest step log() accepts: 2**53 - 1, the largest integer a float64 (the live
+#: panel's and the browser's numbers, DuckDB's DOUBLE casts) holds exactly; history
+#: steps are BIGINT, so a step past 2**63 would be lost in conversion.
+MAX_STEP = 2**53 - 1
 
 
 class _Discard(list):
@@ -152,28 +156,30 @@ class Run(WandbRunMethods):
         Without `step`, each call commits a new step unless `commit=False`, in which case
         values accumulate into the current step. With `step`, values merge into that step
         until a higher step arrives (or `commit=True`). A step lower than the current one
-        is stored anyway, with one warning (wandb drops it silently).
+        is stored anyway, with one warning (wandb drops it silently). A step must be an
+        integer from 0 to `MAX_STEP` (2**53 - 1, the largest a browser's number holds
+        exactly); others raise ValueError and nothing of the call is logged.
         """
         if self._fast and step is None and commit is None and type(data) is dict:
             # The common call, log({"loss": 0.1, ...}) between plain steps, in as few
             # operations as possible: it runs on every step of the user's loop.
-            for key, value in data.items():
-                if type(key) is not str or type(value) not in _FAST_VALUES:
+            for key, value in data.items():  # the same test as flatten_row's fast path
+                if (type(key) is not str or type(value) not in _FAST_VALUES or not key
+                        or key in RESERVED_KEYS or "\x00" in key):
                     break
             else:
-                if STEP_KEY not in data and TIME_KEY not in data:
-                    row = data.copy()
-                    self._remember(row)  # the summary's last values (no define_metric here)
-                    row[STEP_KEY] = step = self._step
-                    self._step = step + 1
-                    row[TIME_KEY] = now = _now()
-                    self._append_row(row)
-                    if self._append_live is not None:
-                        self._append_live(row)
-                    if now >= self._next_summary_push:
-                        self._next_summary_push = now + SUMMARY_PUSH_INTERVAL
-                        self._update({"summary": self.summary.as_dict(), "last_step": step})
-                    return
+                row = data.copy()
+                self._remember(row)  # the summary's last values (no define_metric here)
+                row[STEP_KEY] = step = self._step
+                self._step = step + 1
+                row[TIME_KEY] = now = _now()
+                self._append_row(row)
+                if self._append_live is not None:
+                    self._append_live(row)
+                if now >= self._next_summary_push:
+                    self._next_summary_push = now + SUMMARY_PUSH_INTERVAL
+                    self._update({"summary": self.summary.as_dict(), "last_step": step})
+                return
         if self._finished:
             raise UsageError(f"run {self._name!r} is finished; start a new one with nbtrack.init() before log().")
         if type(data) is not dict:
@@ -181,6 +187,8 @@ class Run(WandbRunMethods):
                 raise TypeError(
                     f"nbtrack.log expects a dict of metrics such as {{'loss': 0.1}}, got {type(data).__name__}."
                 )
+        if step is not None and (type(step) is not int or not 0 <= step <= MAX_STEP):
+            step = _as_step(step)  # before flattening: a refused call stores nothing (no media either)
         row = flatten_row(data, self._media)
         if step is None:
             if commit is None or commit:
@@ -192,8 +200,6 @@ class Run(WandbRunMethods):
             else:
                 self._pending.update(row)
         else:
-            if type(step) is not int:
-                step = _as_step(step)
             if step > self._step:
                 if self._pending:
                     self._commit()
@@ -473,12 +479,17 @@ class Run(WandbRunMethods):
 
 
 def _as_step(step: Any) -> int:
+    if isinstance(step, bool):
+        raise TypeError(f"nbtrack.log: step must be an integer, got {step!r}.")
     try:
         value = int(step)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise TypeError(f"nbtrack.log: step must be an integer, got {step!r}.") from None
     if value != step:
         raise TypeError(f"nbtrack.log: step must be an integer, got {step!r}.")
+    if not 0 <= value <= MAX_STEP:
+        raise ValueError(f"nbtrack.log: step must be between 0 and {MAX_STEP} (2**53 - 1), got {value}; "
+                         "nothing of this call was logged.")
     return value
 
 

@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from ..store.editor import StoreEditor
 from ..store.store import Store, hash_file
-from .download import default_root, materialise
+from .download import default_root, materialise, target_of
 from .manifest import ArtifactEntry, Manifest, clean_path
 from .names import check_aliases, check_name
 
@@ -237,7 +237,7 @@ class Artifact:
     def checkout(self, root: str | os.PathLike[str] | None = None) -> str:
         """Make ``root`` hold exactly this artifact's files (others are deleted)."""
         target = Path(self.download(root))
-        keep = {target / e.path for e in self._entries.values()}
+        keep = {target_of(target, e) for e in self._entries.values()}
         for path in sorted(target.rglob("*"), reverse=True):
             if path.is_file() and path not in keep:
                 path.unlink()
@@ -251,7 +251,7 @@ class Artifact:
             raise ValueError(f"nbtrack.Artifact.verify: {target} holds {sorted(found ^ set(self._entries))} "
                              "that differ from the artifact's file list.")
         for e in self._entries.values():
-            if hash_file(target / e.path)[0] != e.digest:
+            if hash_file(target_of(target, e))[0] != e.digest:
                 raise ValueError(f"nbtrack.Artifact.verify: {e.path} differs from the artifact.")
 
     # -- logging -----------------------------------------------------------------------

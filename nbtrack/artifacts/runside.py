@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ..plain_values import plain_value
 from . import ops, query
 from .artifact import Artifact
 from .download import source_of
@@ -57,6 +58,7 @@ def log_artifact(run: Run, artifact_or_path: Artifact | str | os.PathLike[str], 
     art._aliases = alias_list
     art._aliases_seen = list(alias_list)
     art._logged_by = run.id
+    art.metadata = plain_value(art.metadata, "metadata", "nbtrack.Artifact")  # kept like config values
     writer.add_operation(
         ops.log_version(run.project, art._base, art.type, art.description, art.metadata, art.tags,
                         list(art._entries.values()), alias_list, run.id, direction, art.incremental),

@@ -36,11 +36,13 @@ class StoreEditor:
 
     def update(self, run_id: str, *, name: str | None = None, notes: str | None = None,
                tags: Sequence[str] | None = None, group: str | None = None, job_type: str | None = None,
-               config: dict[str, Any] | None = None, summary: dict[str, Any] | None = None) -> None:
+               config: dict[str, Any] | None = None, summary: dict[str, Any] | None = None,
+               project: str | None = None) -> None:
         """Set the given fields of one run (others untouched); RunNotFound if absent.
 
         ``config`` and ``summary`` replace the stored dicts whole (the read API edits a
-        copy and writes it back).
+        copy and writes it back). With ``project``, a run of another project counts as
+        absent (checked under the exclusive lock, in the same statement that finds the run).
         """
         fields: dict[str, Any] = {}
         for key, value in (("group", group), ("job_type", job_type), ("config", config), ("summary", summary)):
@@ -64,15 +66,16 @@ class StoreEditor:
             return
         live_writers.flush_store(self.store, timeout=5.0)
         with self.store.write(timeout=self.lock_timeout) as con:
-            if not con.execute("SELECT count(*) FROM runs WHERE id = ?", [run_id]).fetchall()[0][0]:
-                raise RunNotFound(run_id)
+            scope, params = _scope(project)
+            if not con.execute(f"SELECT count(*) FROM runs WHERE id = ?{scope}", [run_id, *params]).fetchall()[0][0]:
+                raise RunNotFound(run_id if project is None else f"{run_id} (in project {project!r})")
             runsql.upsert_run(con, run_id, fields)  # the run exists: a partial UPDATE
 
     def add_file(self, run_id: str, name: str, source_path: str, kind: str = "file") -> dict[str, Any]:
         """Keep a file with a stored run (content-addressed blob + a ``files`` row); its record."""
         sha, size = self.store.put_blob_file(source_path)
         now = time.time()
-        live_writers.flush_all(timeout=5.0)
+        live_writers.flush_store(self.store, timeout=5.0)
         with self.store.write(timeout=self.lock_timeout) as con:
             if not con.execute("SELECT count(*) FROM runs WHERE id = ?", [run_id]).fetchall()[0][0]:
                 raise RunNotFound(run_id)
@@ -81,7 +84,7 @@ class StoreEditor:
 
     def apply(self, operation: Callable[[Any], Any]) -> Any:
         """Run a writer-style operation (a function of the connection) under the exclusive lock."""
-        live_writers.flush_all(timeout=5.0)
+        live_writers.flush_store(self.store, timeout=5.0)
         with self.store.write(timeout=self.lock_timeout) as con:
             con.execute("BEGIN TRANSACTION")
             try:
@@ -92,14 +95,19 @@ class StoreEditor:
                 raise
         return result
 
-    def delete(self, run_ids: Sequence[str], force: bool = False) -> list[str]:
-        """Delete runs and their history/files/lineage rows; return the ids deleted."""
+    def delete(self, run_ids: Sequence[str], force: bool = False, project: str | None = None) -> list[str]:
+        """Delete runs and their history/files/lineage rows; return the ids deleted.
+
+        With ``project``, only runs of that project are deleted (others are left alone
+        and not returned).
+        """
         ids = [str(i) for i in run_ids]
         if not ids:
             return []
         live_writers.flush_store(self.store, timeout=5.0)
         with self.store.write(timeout=self.lock_timeout) as con:
-            cur = con.execute("SELECT * FROM runs WHERE list_contains(?::VARCHAR[], id)", [ids])
+            scope, params = _scope(project)
+            cur = con.execute(f"SELECT * FROM runs WHERE list_contains(?::VARCHAR[], id){scope}", [ids, *params])
             names = [d[0] for d in cur.description]
             recs = [runsql.from_row(names, r) for r in cur.fetchall()]
             running = [r["id"] for r in recs if effective_state(r) == "running"]
@@ -120,3 +128,8 @@ class StoreEditor:
                 con.execute("ROLLBACK")
                 raise
         return found
+
+
+def _scope(project: str | None) -> tuple[str, list[Any]]:
+    """The extra WHERE clause (and its parameter) restricting runs to one project."""
+    return ("", []) if project is None else (" AND project = ?", [project])

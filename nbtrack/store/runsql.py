@@ -13,6 +13,8 @@ from .schema import JSON_RUN_COLUMNS, RUN_COLUMNS
 _KEY_TO_COL = {"group": "group_name"}
 _COL_TO_KEY = {v: k for k, v in _KEY_TO_COL.items()}
 _COLUMNS = {name for name, _ in RUN_COLUMNS}
+_TIME_COLUMNS = frozenset({"created_at", "finished_at", "heartbeat_at", "pid_started_at"})
+_MAX_TIME = 253_402_300_799.0  # 9999-12-31T23:59:59Z, the last second datetime can show
 
 
 def to_columns(fields: RunRecord | dict[str, Any]) -> dict[str, Any]:
@@ -33,13 +35,27 @@ def to_columns(fields: RunRecord | dict[str, Any]) -> dict[str, Any]:
 
 
 def from_row(names: list[str], row: tuple[Any, ...]) -> RunRecord:
-    """Build a RunRecord from a ``runs`` row (JSON decoded, tags a list)."""
+    """Build a RunRecord from a ``runs`` row (JSON decoded, tags a list).
+
+    A store may be shared or edited by hand, so the row is read defensively: a JSON
+    column that is not an object (``[1, 2]``, ``3``) reads as ``{}``, and a time that is
+    not a finite number (NaN, infinity, past year 9999) reads as None; JSON nested
+    deeper than Python can decode reads as ``{}``.
+    """
     rec: dict[str, Any] = {}
     for name, value in zip(names, row):
         if name in JSON_RUN_COLUMNS:
-            value = json.loads(value) if value is not None else {}
+            try:
+                value = json.loads(value) if value is not None else {}
+            except (RecursionError, ValueError):  # nested deeper than Python decodes
+                value = {}
+            if not isinstance(value, dict):
+                value = {}
         elif name == "tags":
-            value = list(value) if value is not None else []
+            value = [str(t) for t in value] if isinstance(value, (list, tuple)) else []
+        elif name in _TIME_COLUMNS and value is not None and not (isinstance(value, (int, float))
+                                                                   and abs(value) < _MAX_TIME):
+            value = None  # NaN fails the comparison too
         rec[_COL_TO_KEY.get(name, name)] = value
     return rec  # type: ignore[return-value]
 
