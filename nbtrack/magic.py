@@ -125,7 +125,7 @@ def _status(run: Any) -> str:
     if run is None:
         return "nbtrack: no active run (start one with %nbtrack init --project NAME)"
     return (f"nbtrack: run {run.name} ({run.id}) in project {run.project!r}, {run.state}, "
-            f"step {run.step}, store {run.dir}\n  config: {run.config.as_dict()}")
+            f"step {run.step}, store {run.store_dir}\n  config: {run.config.as_dict()}")
 
 
 def load_ipython_extension(ipython: Any) -> None:

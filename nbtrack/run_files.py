@@ -40,7 +40,7 @@ def log_code(run: Run, root: str | os.PathLike[str] | None = ".", name: str | No
     from .artifacts import Artifact
 
     base = os.path.abspath(os.fspath(root if root is not None else "."))
-    store = os.path.abspath(run.dir) if run.dir else None
+    store = os.path.abspath(run.store_dir) if run.store_dir else None
     chosen: list[tuple[str, str]] = []
     for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS
@@ -53,8 +53,8 @@ def log_code(run: Run, root: str | os.PathLike[str] | None = ".", name: str | No
         return None
     art_name = name or re.sub(r"[^A-Za-z0-9_.-]", "_", f"source-{run.project}-{run.id}")
     art = Artifact(art_name, "code")
-    if run.dir is not None:
-        art._store_root = Path(run.dir)
+    if run.store_dir is not None:
+        art._store_root = Path(run.store_dir)
     for full, rel in chosen:
         art.add_file(full, name=rel)
     return run.log_artifact(art)
@@ -81,7 +81,7 @@ def restore(name: str, run_path: str | None = None, replace: bool = False, root:
         if active is None:
             raise UsageError("nbtrack.restore needs a run: pass run_path='project/run_id' or call nbtrack.init() first.")
         run_path = active.id
-    store_dir = active.dir if active is not None and active.dir else None
+    store_dir = active.store_dir if active is not None and active.store_dir else None
     api_run = Api(dir=store_dir).run(run_path)
     target = Path(root if root is not None else ".") / name
     if replace or not target.exists():

@@ -52,7 +52,7 @@ class WandbRunMethods:
     @property
     def url(self) -> str | None:
         """Where the run is kept: the store's file URI, the run in its fragment (None if kept nowhere)."""
-        return store_url(self.dir, self.project, self.id)
+        return store_url(self.store_dir, self.project, self.id)
 
     def get_url(self) -> str | None:
         """The run's URL (see `url`)."""
@@ -60,7 +60,7 @@ class WandbRunMethods:
 
     def get_project_url(self) -> str | None:
         """The project's URL in the store."""
-        return store_url(self.dir, self.project)
+        return store_url(self.store_dir, self.project)
 
     def project_name(self) -> str:
         """The project's name (wandb's method form)."""
@@ -79,7 +79,7 @@ class WandbRunMethods:
     @property
     def disabled(self) -> bool:
         """True for init(mode="disabled"): nothing is kept."""
-        return self._options.mode == "disabled" or self.dir is None
+        return self._options.mode == "disabled" or self.store_dir is None
 
     @property
     def settings(self) -> Settings:
@@ -92,7 +92,7 @@ class WandbRunMethods:
         else:
             base = dict(getattr(given, "__dict__", None) or {})
         base.update(project=self.project, run_id=self.id, run_name=self._name, entity=self.entity,
-                    mode=self._options.mode or "online", root_dir=self.dir, resumed=self.resumed,
+                    mode=self._options.mode or "online", root_dir=self.store_dir, resumed=self.resumed,
                     run_tags=self._tags, run_notes=self._notes, run_group=self.group, run_job_type=self.job_type)
         return Settings(**base)
 

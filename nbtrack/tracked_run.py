@@ -9,6 +9,7 @@ trouble; the writer thread does the I/O.
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 import time
 import warnings
@@ -37,6 +38,8 @@ _now = time.time
 
 #: How often (seconds) the summary is handed to the writer while steps are committed.
 SUMMARY_PUSH_INTERVAL = 1.0
+#: the folder of the store that holds each run's run.dir
+RUN_FILES_DIR = "run-files"
 #: How long finish() waits for the run to be on disk before it goes on without (seconds).
 FINISH_WAIT = 2.0
 #: The largest step log() accepts: 2**53 - 1, the largest integer a float64 (the live
@@ -68,7 +71,10 @@ class Run(WandbRunMethods):
         self.group: str | None = record.get("group")
         self.job_type: str | None = record.get("job_type")
         self.start_time: float = record["created_at"]
-        self.dir: str | None = str(store_dir) if store_dir is not None else None
+        #: the store directory (None with mode="disabled")
+        self.store_dir: str | None = str(store_dir) if store_dir is not None else None
+        self._files_dir: str | None = None  # run.dir, made on first use
+        self._saved: dict[str, tuple[float, int]] = {}  # name -> (mtime, size) of what save() kept
         self.config = config
         self.summary = Summary(on_change=self._push_summary, convert=self._summary_value)
         self.summary.restore(record.get("summary") or {})  # a resumed run keeps its summary
@@ -130,6 +136,20 @@ class Run(WandbRunMethods):
     def tags(self, value: Any) -> None:
         self._tags = tuple(check_tags(value, "run.tags"))
         self._update({"tags": list(self._tags)})
+
+    @property
+    def dir(self) -> str:
+        """The run's own folder (wandb's ``run.dir``): files written here are kept with
+        the run when it finishes. ``<store>/run-files/<id>``; a temporary folder when the
+        run keeps nothing (mode="disabled")."""
+        if self._files_dir is None:
+            if self.store_dir is not None:
+                folder = Path(self.store_dir) / RUN_FILES_DIR / self.id
+                folder.mkdir(parents=True, exist_ok=True)
+            else:
+                folder = Path(tempfile.mkdtemp(prefix=f"nbtrack-{self.id}-"))
+            self._files_dir = str(folder)
+        return self._files_dir
 
     @property
     def step(self) -> int:
@@ -336,9 +356,12 @@ class Run(WandbRunMethods):
         """Keep files with the run (content-addressed beside the store).
 
         The glob expands now. "now" copies them now, "live" now and again at finish if
-        they changed, "end" at finish. Returns the names the files have in the run.
+        they changed, "end" at finish. Returns the names the files have in the run. A glob
+        inside ``run.dir`` names files relative to it (as wandb does).
         """
         check_policy(policy)
+        if base_path is None and self._files_dir is not None and _inside(str(glob_str), self._files_dir):
+            base_path = self._files_dir
         note = absolute_glob_warning(str(glob_str), base_path)
         if note:
             warnings.warn(note, stacklevel=2)
@@ -357,7 +380,19 @@ class Run(WandbRunMethods):
 
     def _save_file(self, name: str, path: str) -> None:
         if self._writer is not None:
+            self._saved[name] = _stat(path)
             self._writer.add_file(name, "file", source_path=path)
+
+    def _save_run_dir(self) -> None:
+        """At finish: keep what was written into run.dir (not already kept unchanged)."""
+        if self._files_dir is None or self._writer is None:
+            return
+        for folder, _, names in os.walk(self._files_dir):
+            for fname in sorted(names):
+                path = os.path.join(folder, fname)
+                name = os.path.relpath(path, self._files_dir).replace(os.sep, "/")
+                if self._saved.get(name) != _stat(path):
+                    self._save_file(name, path)
 
     # -- artifacts -----------------------------------------------------------------------
     def log_artifact(self, artifact_or_path: Any, name: str | None = None, type: str | None = None,
@@ -421,6 +456,7 @@ class Run(WandbRunMethods):
         for name, path in self._end_files + changed:
             if os.path.exists(path):
                 self._save_file(name, path)
+        self._save_run_dir()
         if self._before_finish is not None:
             self._before_finish(self)
         self._update(
@@ -491,6 +527,11 @@ def _as_step(step: Any) -> int:
         raise ValueError(f"nbtrack.log: step must be between 0 and {MAX_STEP} (2**53 - 1), got {value}; "
                          "nothing of this call was logged.")
     return value
+
+
+def _inside(path: str, folder: str) -> bool:
+    full = os.path.abspath(os.path.expanduser(path))
+    return os.path.isabs(os.path.expanduser(path)) and full.startswith(os.path.abspath(folder) + os.sep)
 
 
 def _stat(path: str) -> tuple[float, int]:

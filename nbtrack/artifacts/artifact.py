@@ -347,9 +347,9 @@ class Artifact:
             session = sys.modules.get("nbtrack.session")
             run = session.active() if session is not None else None
             if run is not None:
-                if not getattr(run, "dir", None):
+                if not getattr(run, "store_dir", None):
                     return None
-                self._store_root = Path(run.dir)
+                self._store_root = Path(run.store_dir)
             else:
                 from ..store.paths import resolve_store_dir
 

@@ -115,8 +115,8 @@ def _as_artifact(run: Run, value: Any, name: str | None, type: str | None) -> Ar
                                   "pass a local file or directory.")
     base = os.path.basename(os.path.normpath(path))
     art = Artifact(name or re.sub(r"[^A-Za-z0-9_.-]", "_", f"run-{run.id}-{base}"), type or "unspecified")
-    if run.dir is not None:
-        art._store_root = Path(run.dir)
+    if run.store_dir is not None:
+        art._store_root = Path(run.store_dir)
     if os.path.isdir(path):
         art.add_dir(path)
     elif os.path.isfile(path):

@@ -89,7 +89,8 @@ def report(project: str | None = None, runs: Sequence[Any] | None = None, metric
     run's config, summary and code. Prints the file's path and size (and the link on the
     Jupyter server when its nbtrack extension is loaded) unless ``quiet``.
     """
-    store_dir = Path(dir if dir is not None else (session.active().dir if session.active() is not None
+    active = session.active()
+    store_dir = Path(dir if dir is not None else (active.store_dir if active is not None and active.store_dir
                                                   else resolve_store_dir(None)))
     reader = StoreReader(Store(store_dir))
     project = _default_project(reader, project, runs)
