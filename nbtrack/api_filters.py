@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from .flatten import flatten_config
+
 _MISSING = object()
 
 _TOP_FIELDS = {
@@ -112,6 +114,11 @@ def _value(record: Mapping[str, Any], key: str) -> Any:
     if field == "name_or_id":  # wandb's filters call the run id "name": match either
         return [v for v in (record.get("name"), record.get("id")) if v is not None]
     value = record.get(field, _MISSING)
+    if "[" in key and isinstance(value, Mapping):  # a bracketed column name: config.[a.b]
+        flat = flatten_config(value)
+        name = key.partition(".")[2]
+        if name in flat:
+            return flat[name]
     if field == "created_at" and isinstance(value, (int, float)):
         return datetime.fromtimestamp(value, timezone.utc)
     if not path:

@@ -102,10 +102,10 @@ def to_storable(key: str, value: Any, media: MediaHook | None = None, depth: int
     module = kind.__module__.split(".", 1)[0]
     if module in ("numpy", "torch", "jax", "jaxlib", "tensorflow"):
         return _array_like(key, value)
-    if media is not None and _is_media(value):
+    if media is not None and is_media(value):
         return media(key, value)
     if isinstance(value, (list, tuple)):
-        if value and media is not None and all(_is_media(v) for v in value):
+        if value and media is not None and all(is_media(v) for v in value):
             return media(key, value)
         return [to_storable(key, v, media, depth + 1) for v in value]
     if isinstance(value, Mapping):
@@ -123,7 +123,8 @@ def to_storable(key: str, value: Any, media: MediaHook | None = None, depth: int
     )
 
 
-def _is_media(value: Any) -> bool:
+def is_media(value: Any) -> bool:
+    """True for nbtrack's media objects (Image, Table, ...), stored as references."""
     if type(value).__module__.startswith("nbtrack.media"):
         return True
     return False

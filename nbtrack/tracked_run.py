@@ -24,7 +24,7 @@ from .run_config import Config
 from .run_identity import InitOptions
 from .run_wandb_api import WandbRunMethods
 from .files import absolute_glob_warning, check_policy, expand_save
-from .flatten import RESERVED_KEYS, flatten_row, to_storable
+from .flatten import RESERVED_KEYS, flatten_row, is_media, to_storable
 from .run_summary import MetricDefinition, Summary, parse_summary
 from .store.records import STEP_KEY, TIME_KEY, history_row
 
@@ -306,8 +306,11 @@ class Run(WandbRunMethods):
         return ref
 
     def _summary_value(self, key: str, value: Any) -> Any:
-        """A value set with `run.summary[key] = value`, storable (media kept as with log())."""
-        return to_storable(key, value, self._media)
+        """A value set with `run.summary[key] = value`: media are stored as with log();
+        anything else is made plain data by the summary (an array stays a list)."""
+        if is_media(value) or (isinstance(value, (list, tuple)) and value and all(is_media(v) for v in value)):
+            return to_storable(key, value, self._media)
+        return value
 
     def log_system(self, values: dict[str, float]) -> None:
         """Record machine/process samples (keys like "system/cpu") at the current step.
