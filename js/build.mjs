@@ -1,6 +1,7 @@
-// Bundles src/index.ts into ../nbtrack/static/widget.js (+ widget.css) for the live panel and
-// src/table/entry.ts into table.js (+ table.css) for the runs table: two self-contained
-// bundles (anywidget ships each one per displayed widget) sharing source modules.
+// Bundles src/index.ts into ../nbtrack/static/widget.js (+ widget.css) for the live panel,
+// src/loader.ts into loader.js (each panel's small `_esm`: it imports widget.js from the
+// kernel's shared WidgetCode model, see nbtrack/live/code.py) and src/table/entry.ts into
+// table.js (+ table.css) for the runs table, sharing source modules.
 // --define:define.amd=false keeps the bundle working in VS Code (AMD `define` checks break there).
 import * as esbuild from "esbuild";
 import { fileURLToPath } from "node:url";
@@ -8,7 +9,11 @@ import path from "node:path";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const options = {
-  entryPoints: { widget: path.join(here, "src/index.ts"), table: path.join(here, "src/table/entry.ts") },
+  entryPoints: {
+    widget: path.join(here, "src/index.ts"),
+    loader: path.join(here, "src/loader.ts"),
+    table: path.join(here, "src/table/entry.ts"),
+  },
   outdir: path.join(here, "../nbtrack/static"),
   bundle: true,
   format: "esm",

@@ -234,7 +234,10 @@ class Run:
         definition = self.summary.define(
             MetricDefinition(name, step_metric, parse_summary(summary), goal, bool(hidden))
         )
-        self._update({"metrics": self.summary.definitions()})
+        definitions = self.summary.definitions()
+        self._update({"metrics": definitions})
+        if self._live is not None:
+            self._live.set_metrics(definitions)
         return definition
 
     # -- files ---------------------------------------------------------------------------
@@ -291,9 +294,13 @@ class Run:
 
     # -- live panel ----------------------------------------------------------------------
     def attach_live(self, live: LiveSession) -> None:
-        """Feed a live panel with every committed row from now on."""
+        """Feed a live panel with every committed row from now on (and the definitions
+        that say which metrics are x axes or hidden)."""
         self._live = live
         self._append_live = live.rows.append
+        definitions = self.summary.definitions()
+        if definitions:
+            live.set_metrics(definitions)
 
     @property
     def live(self) -> LiveSession | None:

@@ -9,10 +9,10 @@ from typing import Any, TypedDict
 
 import numpy as np
 
-from .messages import RunInfo, SnapSeries
+from .messages import MetricMeta, RunInfo, SnapSeries
 from .mirror import DEFAULT_CAP
 from .pusher import LiveData, Pusher, snap_series
-from .widget import LivePanel
+from .widget import LivePanel, make_panel
 
 EARLIER_RUNS = 5
 EARLIER_POINTS = 400  # per series: faint background lines need little detail
@@ -78,11 +78,20 @@ def _table_series(table: Any) -> dict[tuple[str, str], tuple[np.ndarray, np.ndar
     return out
 
 
+def chart_metrics(definitions: dict[str, Any] | None) -> dict[str, MetricMeta]:
+    """The part of a run's define_metric definitions the charts use (step metric, hidden)."""
+    out: dict[str, MetricMeta] = {}
+    for name, d in (definitions or {}).items():
+        if isinstance(d, dict) and (d.get("step_metric") or d.get("hidden")):
+            out[str(name)] = {"step_metric": d.get("step_metric") or None, "hidden": bool(d.get("hidden"))}
+    return out
+
+
 def _info(rec: dict[str, Any]) -> RunInfo:
     return {"id": str(rec.get("id", "")), "name": str(rec.get("name") or rec.get("id", "")),
             "project": str(rec.get("project", "")), "state": str(rec.get("state", "")),
             "started_at": float(rec.get("created_at") or rec.get("started_at") or 0.0),
-            "finished_at": rec.get("finished_at"), "summary": {}}
+            "finished_at": rec.get("finished_at"), "summary": {}, "metrics": chart_metrics(rec.get("metrics"))}
 
 
 class LiveSession:
@@ -90,11 +99,11 @@ class LiveSession:
 
     def __init__(self, run: LiveRunInfo, store_root: str | None = None, push_interval: float = 0.25,
                  cap: int = DEFAULT_CAP, earlier_runs: int = EARLIER_RUNS) -> None:
-        self.info: RunInfo = {**run, "finished_at": None, "summary": {}}  # type: ignore[typeddict-item]
+        self.info: RunInfo = {**run, "finished_at": None, "summary": {}, "metrics": {}}  # type: ignore[typeddict-item]
         self.store_root = store_root
         self.rows: list = []
         self.data = LiveData(run["id"], cap)
-        self.widget = LivePanel(mode="live", run=dict(self.info))
+        self.widget = make_panel(mode="live", run=dict(self.info))
         self.widget._resync_handlers.append(self._on_resync)
         self.display_id = f"nbtrack-live-{run['id']}-{uuid.uuid4().hex[:8]}"
         self._shown = False
@@ -112,6 +121,14 @@ class LiveSession:
         with self._pusher.lock:
             self._pusher.flush()
             self.widget.snapshot = dict(self.data.snapshot(self._pusher.seq))
+
+    def set_metrics(self, definitions: dict[str, Any]) -> None:
+        """Take the run's define_metric definitions (step metrics become x axes, hidden
+        metrics get no chart)."""
+        metrics = chart_metrics(definitions)
+        with self._pusher.lock:
+            if metrics != self.widget.run.get("metrics"):
+                self.widget.run = {**self.widget.run, "metrics": metrics}
 
     def set_state(self, state: str, summary: dict | None = None) -> None:
         info = dict(self.widget.run)
@@ -201,6 +218,6 @@ def compare(run_ids: list[str] | None = None, project: str | None = None, keys: 
     series = [snap_series(rid, key, None, x, t, y, 4 * width_px)
               for (rid, key), (x, t, y) in sorted(grouped.items(), key=lambda kv: (ids.index(kv[0][0]), kv[0][1]))
               if len(x)]
-    snapshot = {"v": 1, "seq": 0, "step": None, "now": None, "series": series, "images": []}
-    return LivePanel(mode="compare", run={"name": f"{len(ids)} runs" + (f" in {project}" if project else ""),
+    snapshot = {"v": 1, "seq": 0, "step": None, "now": None, "series": series, "images": [], "hists": []}
+    return make_panel(mode="compare", run={"name": f"{len(ids)} runs" + (f" in {project}" if project else ""),
                                           "state": ""}, runs=[_info(r) for r in recs], snapshot=snapshot)
