@@ -6,11 +6,11 @@
 import type { AnyModel, AnyWidget } from "@anywidget/types";
 import "uplot/dist/uPlot.min.css";
 import "./styles.css";
-import type { DeltaMsg, PanelTraits } from "./messages";
+import type { KernelMsg, PanelTraits } from "./messages";
 import { PanelView } from "./panel";
 import { attachStore, getStore } from "./store";
 
-export type Pending = [DeltaMsg, unknown[]][];
+export type Pending = [KernelMsg, unknown[]][];
 
 interface InitContext {
   model: AnyModel<PanelTraits>;
@@ -22,7 +22,7 @@ const widget = {
     const detach = attachStore(model);
     if (pending && pending.length) {
       const store = getStore(model);
-      for (const [msg, buffers] of pending) store.handle(msg, buffers || []);
+      for (const [msg, buffers] of pending) store.receive(msg, buffers || []);
     }
     return detach;
   },

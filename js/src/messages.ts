@@ -62,6 +62,15 @@ export interface DeltaMsg {
   hists?: HistDelta[];
 }
 
+/** The project's earlier runs, to overlay faintly (sent once; not saved). */
+export interface EarlierMsg {
+  type: "earlier";
+  runs: RunInfo[];
+  series: SnapSeries[];
+}
+
+export type KernelMsg = DeltaMsg | EarlierMsg;
+
 export interface ResyncMsg {
   type: "resync";
 }
@@ -120,7 +129,6 @@ export interface PanelTraits {
   run: RunInfo;
   runs: RunInfo[];
   snapshot: Snapshot | Record<string, never>;
-  earlier: SnapSeries[];
   code_ref: string; // model id of the WidgetCode holding the bundle ("" when inline)
   code_digest: string;
 }

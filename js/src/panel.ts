@@ -3,7 +3,7 @@
 // at most once a frame. The only module here that knows the widget model: the charts get
 // plain data.
 import type { AnyModel } from "@anywidget/types";
-import { planCharts, type HistData, type LinePlan, type RunMeta, type SeriesData } from "./charts/layout";
+import { planCharts, settingFor, type HistData, type LinePlan, type RunMeta, type SeriesData } from "./charts/layout";
 import { ChartGrid, type LineStyle } from "./charts/sections";
 import { Controls, type ViewOptions } from "./controls";
 import { ImagesView } from "./images";
@@ -153,7 +153,9 @@ export class PanelView {
 
   private summary(): void {
     const s = this.store.run.summary;
-    const entries = s ? Object.entries(s).filter(([k]) => !k.startsWith("_")).slice(0, 16) : [];
+    const metrics = this.store.run.metrics;
+    const shown = (k: string) => !k.startsWith("_") && !settingFor(k.split(" ")[0], metrics, "hidden");
+    const entries = s ? Object.entries(s).filter(([k]) => shown(k)).slice(0, 16) : [];
     this.summaryEl.textContent = "";
     this.summaryEl.style.display = entries.length ? "" : "none";
     for (const [k, v] of entries) {

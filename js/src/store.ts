@@ -2,7 +2,7 @@
 // view) so no pushed message is lost for want of a listener; views render from it.
 import type { AnyModel } from "@anywidget/types";
 import type { HistData } from "./charts/layout";
-import type { DeltaMsg, HistDelta, PanelTraits, RunInfo, SnapHist, SnapSeries, Snapshot } from "./messages";
+import type { DeltaMsg, HistDelta, KernelMsg, PanelTraits, RunInfo, SnapHist, SnapSeries, Snapshot } from "./messages";
 
 export interface Series {
   id: string;
@@ -91,6 +91,7 @@ function grow(a: Float64Array, need: number): Float64Array {
 export class PanelStore {
   series = new Map<string, Series>();
   earlier = new Map<string, Series>();
+  earlierRuns: RunInfo[] = [];
   images = new Map<string, ImageStep[]>();
   hists = new Map<string, HistData>();
   step: number | null = null;
@@ -108,7 +109,6 @@ export class PanelStore {
 
   constructor(private model: AnyModel<PanelTraits>) {
     this.adoptSnapshot(model.get("snapshot") as Snapshot);
-    this.adoptEarlier(model.get("earlier") || []);
   }
 
   get mode(): "live" | "compare" {
@@ -117,8 +117,9 @@ export class PanelStore {
   get run(): RunInfo {
     return this.model.get("run") || {};
   }
+  /** Compared runs (compare mode) or the earlier runs overlaid faintly (live mode). */
   get runs(): RunInfo[] {
-    return this.model.get("runs") || [];
+    return this.mode === "compare" ? this.model.get("runs") || [] : this.earlierRuns;
   }
 
   subscribe(fn: () => void): () => void {
@@ -133,7 +134,6 @@ export class PanelStore {
 
   onTrait(name: string): void {
     if (name === "snapshot") this.adoptSnapshot(this.model.get("snapshot") as Snapshot);
-    if (name === "earlier") this.adoptEarlier(this.model.get("earlier") || []);
     this.changed();
   }
 
@@ -163,9 +163,19 @@ export class PanelStore {
     }
   }
 
-  adoptEarlier(list: SnapSeries[]): void {
+  adoptEarlier(runs: RunInfo[], list: SnapSeries[]): void {
     this.earlier.clear();
+    this.earlierRuns = runs;
     for (const s of list) this.earlier.set(sid(s.run, s.key), fromSnap(s, true));
+  }
+
+  /** Any message from the kernel. */
+  receive(msg: KernelMsg, buffers: unknown[]): void {
+    if (!msg) return;
+    if (msg.type === "earlier") {
+      this.adoptEarlier(msg.runs || [], msg.series || []);
+      this.changed();
+    } else this.handle(msg, buffers);
   }
 
   handle(msg: DeltaMsg, buffers: unknown[]): void {
@@ -304,8 +314,8 @@ export function getStore(model: AnyModel<PanelTraits>): PanelStore {
 
 export function attachStore(model: AnyModel<PanelTraits>): () => void {
   const store = getStore(model);
-  const onMsg = (msg: DeltaMsg, buffers: unknown[]) => store.handle(msg, buffers || []);
-  const handlers: [string, () => void][] = ["snapshot", "earlier", "run", "runs", "mode"].map((n) => [`change:${n}`, () => store.onTrait(n)]);
+  const onMsg = (msg: KernelMsg, buffers: unknown[]) => store.receive(msg, buffers || []);
+  const handlers: [string, () => void][] = ["snapshot", "run", "runs", "mode"].map((n) => [`change:${n}`, () => store.onTrait(n)]);
   model.on("msg:custom", onMsg);
   for (const [ev, fn] of handlers) model.on(ev, fn);
   return () => {

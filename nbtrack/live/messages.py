@@ -3,12 +3,15 @@
 Two channels:
 
 * traits (JSON, saved in the notebook, sent in the widget's opening message, so they
-  must never carry binary buffers: Colab drops those): ``run``, ``snapshot``, ``runs``,
-  ``earlier``, ``mode``, ``code_ref`` (see nbtrack/live/code.py). A view opened late or a
-  reloaded page renders from them.
+  must never carry binary buffers: Colab drops those): ``run``, ``snapshot``, ``runs``
+  (compare mode), ``mode``, ``code_ref`` (see nbtrack/live/code.py). A view opened late or
+  a reloaded page renders from them.
 * custom messages (``widget.send(content, buffers)``, not saved, lost if the browser has
   no model yet): ``DeltaMsg`` from the kernel at most ~4 times a second, with binary
-  Float64 buffers; ``ResyncMsg`` from the browser when it sees a gap.
+  Float64 buffers; ``EarlierMsg`` once, with the project's earlier runs to overlay faintly
+  (context, not this run's record: not saved, so 20 panels do not each store 5 runs);
+  ``ResyncMsg`` from the browser when it sees a gap (the kernel answers with full resets
+  and the earlier runs again).
 
 Series arrays in a delta are one little-endian Float64 buffer per series holding
 ``x[0..n), t[0..n), y[0..n)`` (step, unix seconds, value). In the snapshot they are
@@ -89,6 +92,12 @@ class DeltaMsg(TypedDict):
     series: list[SeriesDelta]
     images: list[ImageDelta]
     hists: list[HistDelta]
+
+
+class EarlierMsg(TypedDict):
+    type: Literal["earlier"]
+    runs: list[RunInfo]
+    series: list["SnapSeries"]
 
 
 class ResyncMsg(TypedDict):

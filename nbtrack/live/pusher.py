@@ -23,9 +23,9 @@ from .messages import DeltaMsg, HistDelta, ImageDelta, ImageItem, SeriesDelta, S
 from .mirror import DEFAULT_CAP, SeriesMirror, m4_reduce
 
 IMAGE_STEPS_KEPT = 64  # per key, thinned by half when full (latest always kept)
-SNAPSHOT_POINTS = 480  # per series in the saved snapshot (M4 over 120 pixel columns: a chart's width in detail)
-SNAPSHOT_IMAGE_BYTES = 48_000  # data URLs of thumbnails in one saved snapshot, newest first
-SNAPSHOT_IMAGE_STEPS = 8  # per key
+SNAPSHOT_POINTS = 400  # per series in the saved snapshot (M4 over 100 pixel columns)
+SNAPSHOT_IMAGE_BYTES = 16_000  # data URLs of thumbnails in one saved snapshot, newest first
+SNAPSHOT_IMAGE_STEPS = 4  # per key
 F32_EXACT = 2.0 ** 24  # integers below this are exact in Float32
 
 

@@ -9,13 +9,14 @@ from typing import Any, TypedDict
 
 import numpy as np
 
-from .messages import MetricMeta, RunInfo, SnapSeries
+from .layout import x_metric
+from .messages import EarlierMsg, MetricMeta, RunInfo, SnapSeries
 from .mirror import DEFAULT_CAP
 from .pusher import LiveData, Pusher, snap_series
 from .widget import LivePanel, make_panel
 
 EARLIER_RUNS = 5
-EARLIER_POINTS = 400  # per series: faint background lines need little detail
+EARLIER_POINTS = 400  # per series: faint background lines need little detail (sent once, never saved)
 RESET_WINDOW = 2.0  # s after creation during which every push is a full reset (the browser may not listen yet)
 
 
@@ -108,6 +109,7 @@ class LiveSession:
         self.display_id = f"nbtrack-live-{run['id']}-{uuid.uuid4().hex[:8]}"
         self._shown = False
         self._earlier_wanted = earlier_runs
+        self._earlier: EarlierMsg | None = None
         self._pusher = Pusher(self.rows, self.data, self.widget.send, push_interval, on_tick=self._load_earlier)
         self._pusher.reset_until = time.monotonic() + RESET_WINDOW
         self._pusher.start()
@@ -157,6 +159,13 @@ class LiveSession:
 
     def _on_resync(self) -> None:
         self._pusher.force_reset = True
+        if self._earlier is not None:
+            self._send_earlier()
+
+    def _send_earlier(self) -> None:
+        with self._pusher.lock:
+            if self._earlier is not None:
+                self.widget.send(dict(self._earlier), [])
 
     def _load_earlier(self) -> None:
         """Called on the pusher thread: once, load the earlier runs on a helper thread (the
@@ -177,10 +186,10 @@ class LiveSession:
                 return
             table = reader.downsample([r["id"] for r in recs], keys=None, width_px=EARLIER_POINTS // 4)
             series: list[SnapSeries] = [snap_series(rid, key, None, x, t, y, EARLIER_POINTS)
-                                        for (rid, key), (x, t, y) in _table_series(table).items() if len(x)]
-            with self._pusher.lock:
-                self.widget.runs = [_info(r) for r in recs]
-                self.widget.earlier = series
+                                        for (rid, key), (x, t, y) in _table_series(table).items()
+                                        if len(x) and not key.startswith("system/")]
+            self._earlier = {"type": "earlier", "runs": [_info(r) for r in recs], "series": series}
+            self._send_earlier()
         except Exception:
             self._pusher.errors += 1
 
@@ -213,6 +222,9 @@ def compare(run_ids: list[str] | None = None, project: str | None = None, keys: 
         recs.sort(key=lambda r: r.get("created_at") or 0, reverse=True)
         recs = recs[:limit]
     ids = [str(r["id"]) for r in recs]
+    if keys is not None:  # the step metrics the keys are drawn against come along (x axes, not charts)
+        axes = {x_metric(k, chart_metrics(r.get("metrics"))) for r in recs for k in keys}
+        keys = list(keys) + sorted(a for a in axes if a and a not in keys)
     table = reader.downsample(ids, keys=keys, width_px=width_px) if ids else None
     grouped = _table_series(table) if table is not None else {}
     series = [snap_series(rid, key, None, x, t, y, 4 * width_px)

@@ -60,8 +60,12 @@ def esc(text: object) -> str:
 
 
 def _fmt(v: float) -> str:
-    if v == 0 or not math.isfinite(v):
+    if v == 0:
+        return "0"
+    if not math.isfinite(v):
         return str(v)
+    if v == int(v) and abs(v) < 1e4:
+        return str(int(v))
     a = abs(v)
     if a >= 1e4:
         for div, suffix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):

@@ -53,9 +53,8 @@ class LivePanel(anywidget.AnyWidget):
     uid = traitlets.Unicode().tag(sync=True)  # keys the browser's per-model store (views get proxies, not the model)
     mode = traitlets.Unicode("live").tag(sync=True)  # "live" | "compare"
     run = traitlets.Dict().tag(sync=True)  # messages.RunInfo of the live run
-    runs = traitlets.List().tag(sync=True)  # RunInfo of compared runs, or the earlier runs shown faintly
+    runs = traitlets.List().tag(sync=True)  # RunInfo of compared runs (compare mode)
     snapshot = traitlets.Dict().tag(sync=True)  # messages.Snapshot: compact resync state, saved
-    earlier = traitlets.List().tag(sync=True)  # SnapSeries of earlier runs (live mode)
     code_ref = traitlets.Unicode().tag(sync=True)  # model id of the WidgetCode holding the bundle
     code_digest = traitlets.Unicode().tag(sync=True)  # which bundle (a page imports each one once)
 

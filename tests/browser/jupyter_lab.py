@@ -59,7 +59,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _environment(tmp: Path, root: Path) -> dict[str, str]:
+def _environment(tmp: Path, root: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "JUPYTERLAB_SETTINGS_DIR",
                  "JUPYTERLAB_WORKSPACES_DIR"):
@@ -78,12 +78,14 @@ def _environment(tmp: Path, root: Path) -> dict[str, str]:
     env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{env.get('PYTHONPATH', '')}"
     env["NBTRACK_DIR"] = str(root / "nbtrack")
     env.pop("NBTRACK_LIVE", None)
+    env.update(extra or {})
     return env
 
 
 @contextmanager
-def running_lab(tmp: Path) -> Iterator[Lab]:
-    """JupyterLab on a free loopback port with its files under `tmp/root`; stopped on exit."""
+def running_lab(tmp: Path, env: dict[str, str] | None = None) -> Iterator[Lab]:
+    """JupyterLab on a free loopback port with its files under `tmp/root`; stopped on exit.
+    `env` adds variables to the server's (and so its kernels') environment."""
     root = tmp / "root"
     root.mkdir()
     port = _free_port()
@@ -95,7 +97,7 @@ def running_lab(tmp: Path) -> Iterator[Lab]:
              "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
              "--LabApp.extension_manager=readonly", "--LabApp.expose_app_in_browser=True",
              "--JupyterNotebookApp.expose_app_in_browser=True"],
-            env=_environment(tmp, root), stdout=log, stderr=subprocess.STDOUT, cwd=root)
+            env=_environment(tmp, root, env), stdout=log, stderr=subprocess.STDOUT, cwd=root)
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_ready(base, proc, log_path)

@@ -155,3 +155,23 @@ for r in range(3):
         assert len(json.dumps(p)) < 30_000
     svgs = [o["data"]["image/svg+xml"] for o in nb.cells[1].outputs if "image/svg+xml" in o.get("data", {})]
     assert len(svgs) == 3 and all(">epoch/val_loss<" in s and ">epoch/epoch<" in s for s in svgs)
+
+
+def test_compare_brings_the_step_metrics_of_the_keys_asked_for(tmp_path):
+    import nbtrack as wandb
+    from nbtrack.live import compare
+
+    for r in range(2):
+        wandb.init(project="cmp", dir=tmp_path, config={"r": r})
+        wandb.define_metric("epoch/*", step_metric="epoch/epoch")
+        for epoch in range(5):
+            for _ in range(10):
+                wandb.log({"batch/loss": 1.0})
+            wandb.log({"epoch/epoch": epoch, "epoch/loss": 1 / (1 + epoch + r)})
+        wandb.finish()
+    panel = compare(project="cmp", keys=["epoch/loss"], store_root=str(tmp_path))
+    keys = sorted({s["key"] for s in panel.snapshot["series"]})
+    assert keys == ["epoch/epoch", "epoch/loss"]
+    assert all(r["metrics"]["epoch/*"]["step_metric"] == "epoch/epoch" for r in panel.runs)
+    svg = panel.svg()
+    assert svg.count("<polyline") == 2 and ">epoch/epoch<" in svg and ">epoch/loss<" in svg

@@ -191,7 +191,7 @@ def test_images_are_kept_bounded_with_thumbnails_optional():
     msg, _ = out
     assert msg["images"][-1]["items"][0]["caption"] == XSS
     snap = data.snapshot(1)
-    assert len(snap["images"][0]["steps"]) <= 8
+    assert len(snap["images"][0]["steps"]) <= 4
 
 
 def test_nbclient_saves_final_curves_in_widget_state(tmp_path):

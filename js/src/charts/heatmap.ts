@@ -3,12 +3,12 @@
 // value axis shared by all steps, shaded by count relative to the column's fullest bin.
 // Plain data in (HistData), a canvas out; hover reads out the step and value range.
 import type { HistData } from "./layout";
-import { fmtValue, tickLabels } from "./units";
+import { fmtValue } from "./units";
 import { h } from "../util";
 
 const HEIGHT = 200;
 const ROWS = 64; // value-axis cells drawn per column
-const PAD_L = 48;
+const PAD_L = 60;
 const PAD_B = 18;
 const PAD_T = 4;
 const PAD_R = 6;
@@ -131,7 +131,7 @@ export class HeatmapChart {
     g.font = "11px sans-serif";
     g.textAlign = "right";
     const ticks = [vlo, (vlo + vhi) / 2, vhi];
-    tickLabels(ticks).forEach((t, i) => g.fillText(t, PAD_L - 4, PAD_T + ph - (i * ph) / 2 + (i === 0 ? 0 : i === 2 ? 9 : 4)));
+    ticks.forEach((t, i) => g.fillText(fmtValue(t), PAD_L - 4, PAD_T + ph - (i * ph) / 2 + (i === 0 ? 0 : i === 2 ? 9 : 4)));
     g.textAlign = "left";
     g.fillText(String(d.steps[0]), PAD_L, HEIGHT - 4);
     g.textAlign = "right";

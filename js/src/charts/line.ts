@@ -127,11 +127,15 @@ export class ChartView {
     const unit = opts.unit ?? "";
     const xValues = (_u: uPlot, splits: number[]) =>
       opts.xMode === "rel" ? splits.map((v) => (v === null || v === undefined ? "" : fmtDuration(v))) : tickLabels(splits);
-    const yValues = (_u: uPlot, splits: number[]) => tickLabels(splits, unit);
+    const yValues = (_u: uPlot, splits: number[]) => {
+      const labels = tickLabels(splits, unit);
+      this.el.dataset.yticks = labels.join("|"); // the canvas-drawn labels, readable by tests
+      return labels;
+    };
     const ySize = (_u: uPlot, values: string[] | null) => {
       let longest = 0;
       for (const v of values || []) longest = Math.max(longest, v.length);
-      return Math.max(36, Math.ceil(longest * 6.6) + 16);
+      return Math.max(40, Math.ceil(longest * 7.4) + 24);
     };
     const xRange = (_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax => {
       if (min === null || max === null) return [0, 1];
@@ -216,6 +220,7 @@ export class ChartView {
         this.legendOpen = !this.legendOpen;
         for (const e of extra) e.style.display = this.legendOpen ? "" : "none";
         more.textContent = this.legendOpen ? "fewer" : `+${extra.length} more`;
+        this.el.dataset.legend = String(order.length - (this.legendOpen ? 0 : extra.length));
       });
       this.legendEl.append(more);
     }

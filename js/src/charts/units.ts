@@ -38,19 +38,27 @@ export function tickLabels(splits: (number | null | undefined)[], unit = ""): st
   });
 }
 
+/** Decimals that show a tick spacing exactly (2.5 needs one, 0.25 two, 50 none). */
+export function decimalsFor(spacing: number, max = 6): number {
+  if (!Number.isFinite(spacing) || spacing <= 0) return 2;
+  let d = Math.max(0, -Math.floor(Math.log10(spacing) + 1e-9));
+  while (d < max) {
+    const scaled = spacing * Math.pow(10, d);
+    if (Math.abs(scaled - Math.round(scaled)) <= 1e-6 * Math.max(1, scaled)) break;
+    d++;
+  }
+  return Math.min(d, max);
+}
+
 export function fmtTick(v: number, spacing: number, top: number): string {
   if (v === 0) return "0";
   if (top >= 1e4) {
     for (const [div, suffix] of SI) {
-      if (top >= div) {
-        const d = Number.isFinite(spacing) ? Math.max(0, Math.min(3, -Math.floor(Math.log10(spacing / div) + 1e-9))) : 1;
-        return (v / div).toFixed(d) + suffix;
-      }
+      if (top >= div) return (v / div).toFixed(decimalsFor(spacing / div, 3)) + suffix;
     }
   }
   if (top < 1e-3) return v.toExponential(1);
-  const d = Number.isFinite(spacing) && spacing > 0 ? Math.max(0, Math.min(6, -Math.floor(Math.log10(spacing) + 1e-9))) : 2;
-  return v.toFixed(d);
+  return v.toFixed(decimalsFor(spacing));
 }
 
 /** A value with its unit, for hover read-outs. */
