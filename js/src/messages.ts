@@ -107,9 +107,14 @@ export interface SnapImageItem {
   src: string | null;
 }
 
+export interface SnapImageStep {
+  step: number;
+  items: SnapImageItem[];
+}
+
 export interface SnapImages {
   key: string;
-  steps: { step: number; items: SnapImageItem[] }[];
+  steps: SnapImageStep[];
 }
 
 export interface Snapshot {
