@@ -17,6 +17,7 @@ from .widget import LivePanel, make_panel
 
 EARLIER_RUNS = 5
 EARLIER_POINTS = 400  # per series: faint background lines need little detail (sent once, never saved)
+COMPARE_POINTS = 1000  # per series in a compare panel's (saved) snapshot: M4 over 250 columns, a chart's width
 RESET_WINDOW = 2.0  # s after creation during which every push is a full reset (the browser may not listen yet)
 
 
@@ -227,7 +228,7 @@ def compare(run_ids: list[str] | None = None, project: str | None = None, keys: 
         keys = list(keys) + sorted(a for a in axes if a and a not in keys)
     table = reader.downsample(ids, keys=keys, width_px=width_px) if ids else None
     grouped = _table_series(table) if table is not None else {}
-    series = [snap_series(rid, key, None, x, t, y, 4 * width_px)
+    series = [snap_series(rid, key, None, x, t, y, min(4 * width_px, COMPARE_POINTS))
               for (rid, key), (x, t, y) in sorted(grouped.items(), key=lambda kv: (ids.index(kv[0][0]), kv[0][1]))
               if len(x)]
     snapshot = {"v": 1, "seq": 0, "step": None, "now": None, "series": series, "images": [], "hists": []}

@@ -31,6 +31,8 @@ export interface ChartOpts {
 }
 
 const HEIGHT = 200;
+/** Tick increments for whole-number data (a thread count, an epoch): never 20.5. */
+const INT_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2.5e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7, 1e8, 1e9];
 /** Legend entries shown before the "+n more" toggle. */
 export const LEGEND_MAX = 3;
 
@@ -83,8 +85,9 @@ export class ChartView {
       smooth.push(opts.smoothing > 0 ? align(ux, l.x, emaDebiased(l.y, l.n, opts.smoothing), l.n, opts.logY) : r);
     }
     this.data = [ux, ...raw, ...smooth] as uPlot.AlignedData;
-    const structure = JSON.stringify([opts.xMode, opts.xName, opts.unit, opts.logY, opts.smoothing > 0, lines.map((l) => [l.id, l.color, l.faint, l.label])]);
     this.lines = lines;
+    const ints = [opts.xMode === "step" && this.integral(0), this.integral(1)];
+    const structure = JSON.stringify([opts.xMode, opts.xName, opts.unit, opts.logY, opts.smoothing > 0, ints, lines.map((l) => [l.id, l.color, l.faint, l.label])]);
     this.opts = opts;
     let points = 0;
     for (const l of lines) if (!l.faint) points += l.n;
@@ -154,8 +157,8 @@ export class ChartView {
         y: opts.logY ? { distr: 3, log: 10 } : { distr: 1, range: yRange },
       },
       axes: [
-        { stroke: fg, grid, ticks: grid, ...(opts.xMode === "wall" ? {} : { values: xValues }) },
-        { stroke: fg, grid, ticks: grid, size: ySize, values: yValues },
+        { stroke: fg, grid, ticks: grid, ...(opts.xMode === "wall" ? {} : { values: xValues }), ...(opts.xMode === "step" && this.integral(0) ? { incrs: INT_INCRS } : {}) },
+        { stroke: fg, grid, ticks: grid, size: ySize, values: yValues, ...(this.integral(1) ? { incrs: INT_INCRS } : {}) },
       ],
       series,
       cursor: { sync: { key: opts.syncKey }, drag: { x: true, y: false, setScale: true }, points: { size: 6 } },
@@ -167,6 +170,21 @@ export class ChartView {
     this.plotEl.textContent = "";
     this.u = new uPlot(o, this.data, this.plotEl);
     this.buildLegend(N);
+  }
+
+  /** True when every x (axis 0) or y value (axis 1) is a whole number: ticks then stay whole too. */
+  private integral(axis: 0 | 1): boolean {
+    let seen = false;
+    for (const l of this.lines) {
+      const a = axis === 0 ? l.x : l.y;
+      for (let i = 0; i < l.n; i++) {
+        const v = a[i];
+        if (!Number.isFinite(v)) continue;
+        if (v !== Math.round(v)) return false;
+        seen = true;
+      }
+    }
+    return seen;
   }
 
   private isZoomed(u: uPlot): boolean {
