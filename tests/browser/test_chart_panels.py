@@ -268,6 +268,8 @@ def test_pytorch_histograms_live_and_epoch_axis(page, lab, out_dir):
     assert keys(section(layout, "val")) == ["val/acc", "val/loss"]
     assert {c["x"] for c in section(layout, "val")["charts"]} == {"epoch"}
     assert section(layout, "train")["charts"][0]["x"] == "step"
+    options = page.evaluate("() => [...document.querySelector('.nbt-panel select[data-role=xmode]').options].map(o => o.value)")
+    assert options == ["auto", "step", "m:epoch", "rel", "wall"]
     grads = section(layout, "gradients")["charts"]
     assert keys(section(layout, "gradients")) == ["gradients/0.bias", "gradients/0.weight", "gradients/2.bias", "gradients/2.weight"]
     assert all(c["kind"] == "hist" and c["steps"] >= 5 for c in grads), grads

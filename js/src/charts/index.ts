@@ -5,7 +5,7 @@
 //   new ChartView(title, hidden).update(lines, opts)   one line chart (line.ts)
 //   new HeatmapChart(title).update(hists)              histograms over steps (heatmap.ts)
 //   valueUnit, tickLabels, fmtValue, fitRange          units and axis labels (units.ts)
-export { planCharts, sectionOf, isCharted, xMetricOf, joinOnStep, SYSTEM } from "./layout";
+export { planCharts, sectionOf, isCharted, xMetricOf, joinOnStep, looksLikeCounter, SYSTEM } from "./layout";
 export type { ChartPlan, HistData, LinePlan, MetricMeta, Plan, PlanInput, RunMeta, SectionPlan, SeriesData, XChoice } from "./layout";
 export { ChartGrid, type GridOpts, type LineStyle } from "./sections";
 export { ChartView, LEGEND_MAX, type ChartOpts, type Line, type XMode } from "./line";

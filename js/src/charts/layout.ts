@@ -182,6 +182,7 @@ export function planCharts(input: PlanInput): Plan {
   const stepMetrics = new Set<string>();
   for (const s of input.series) {
     for (const sm of stepMetricsOf(runs.get(s.run)?.metrics)) if (byRunKey.has(s.run + "\u0000" + sm)) stepMetrics.add(sm);
+    if (looksLikeCounter(s)) stepMetrics.add(s.key); // "epoch" logged without define_metric: offered as an x too
   }
   const charts = new Map<string, ChartPlan>();
   const place = (s: SeriesData, faint: boolean) => {
@@ -251,6 +252,14 @@ export function planCharts(input: PlanInput): Plan {
     charts: bySection.get(name)!.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
   }));
   return { sections, stepMetrics: [...stepMetrics].sort() };
+}
+
+/** A key named like a counter (epoch, global_step, batch_step, ...) whose values never go down. */
+export function looksLikeCounter(s: SeriesData): boolean {
+  const name = s.key.slice(s.key.lastIndexOf("/") + 1);
+  if (!/^(epoch|step|global_step|\w+_step|iteration|iter)$/.test(name) || sectionOf(s.key) === SYSTEM || s.n < 2) return false;
+  for (let i = 1; i < s.n; i++) if (!(s.y[i] >= s.y[i - 1])) return false;
+  return true;
 }
 
 function findEarlier(list: SeriesData[] | undefined, run: string, key: string): SeriesData | undefined {
