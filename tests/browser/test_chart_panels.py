@@ -164,9 +164,10 @@ def test_quickstart_chart_list_system_section_and_reload(page, lab, out_dir, bro
     assert all(t.endswith("%") for t in ticks["system/cpu_percent"].split("|") if t), ticks
     assert all(len(t) <= 9 for v in ticks.values() for t in v.split("|")), ticks  # short labels, never clipped
     shoot(page, out_dir, "charts_quickstart_run1.png")
+    # 3 runs, the %nbtrack run, compare()
+    page.wait_for_function("() => document.querySelectorAll('.nbt-panel').length === 5", timeout=120_000)
     wait_idle(page)
-    n_panels = page.evaluate("() => document.querySelectorAll('.nbt-panel').length")
-    assert n_panels == 5  # 3 runs, the %nbtrack run, compare()
+    n_panels = 5
     compare = charts(page, n_panels - 1)
     loss = [c for s in compare for c in s["charts"] if c["key"] == "train/loss"][0]
     assert loss["series"] == 4 and loss["legend"] == 3, compare  # four runs, three named, the rest behind "+1 more"
@@ -234,8 +235,10 @@ def test_keras_step_metrics_are_x_axes(page, lab, out_dir):
     page.wait_for_function("() => [...document.querySelectorAll('.nbt-panel')[0].querySelectorAll("
                            "'.nbt-section[data-section=epoch] .nbt-chart')].every(c => c.dataset.x === 'step')", timeout=5_000)
     page.locator(".nbt-panel").first.locator('select[data-role="xmode"]').select_option("auto")
+    # three runs, then compare() in the last cell
+    page.wait_for_function("() => document.querySelectorAll('.nbt-panel').length === 4", timeout=300_000)
     wait_idle(page)
-    n_panels = page.evaluate("() => document.querySelectorAll('.nbt-panel').length")
+    n_panels = 4
     third = charts(page, 2)
     assert keys(section(third, "epoch")) == keys(epoch)
     # the third run overlays the earlier two; the legend stays short

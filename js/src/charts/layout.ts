@@ -182,7 +182,8 @@ export function planCharts(input: PlanInput): Plan {
   const stepMetrics = new Set<string>();
   for (const s of input.series) {
     for (const sm of stepMetricsOf(runs.get(s.run)?.metrics)) if (byRunKey.has(s.run + "\u0000" + sm)) stepMetrics.add(sm);
-    if (looksLikeCounter(s)) stepMetrics.add(s.key); // "epoch" logged without define_metric: offered as an x too
+    // "epoch" logged without define_metric is offered as an x too (hidden bookkeeping is not)
+    if (looksLikeCounter(s) && !settingFor(s.key, runs.get(s.run)?.metrics, "hidden")) stepMetrics.add(s.key);
   }
   const charts = new Map<string, ChartPlan>();
   const place = (s: SeriesData, faint: boolean) => {
