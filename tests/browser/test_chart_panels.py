@@ -332,3 +332,35 @@ def test_twenty_panels_save_small_and_draw_after_reload(page, lab, out_dir, brow
         page.wait_for_function("() => [...document.querySelectorAll('.nbt-panel')].every(p => Number(p.dataset.points) > 0)",
                                timeout=30_000)
     shoot(page, out_dir, "charts_twenty_reloaded_nb7.png", 19)
+
+
+INLINE = """\
+import os
+os.environ["NBTRACK_WIDGET_CODE"] = "inline"  # every panel carries its own bundle (as on Colab)
+import nbtrack as wandb
+run = wandb.init(project="inline")
+wandb.define_metric("val/*", step_metric="epoch")
+for step in range(300):
+    row = {"train/loss": 1 / (1 + step)}
+    if step % 30 == 29:
+        row.update({"epoch": step // 30, "val/loss": 2 / (1 + step)})
+    wandb.log(row)
+wandb.finish()
+"""
+
+
+def test_inline_code_mode_draws_the_same_layout(page, lab):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(INLINE)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, lab.root / "inline.ipynb")
+    run_all(page, lab, "/lab/tree/inline.ipynb?reset")
+    page.wait_for_function("() => document.querySelector('.nbt-panel') && document.querySelector('.nbt-panel').dataset.state === 'finished'",
+                           timeout=60_000)
+    layout = charts(page)
+    assert [s["section"] for s in layout][:2] == ["train", "val"]
+    assert section(layout, "val")["charts"][0]["x"] == "epoch"
+    saved = save(page, lab, "inline.ipynb")
+    state = saved["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert not [m for m in state.values() if "digest" in m["state"] and "code" in m["state"]]  # no shared holder
+    assert any(len(m["state"].get("_esm", "")) > 50_000 for m in state.values())
