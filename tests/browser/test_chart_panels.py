@@ -289,6 +289,16 @@ def test_pytorch_histograms_live_and_epoch_axis(page, lab, out_dir):
         path=str(out_dir / "charts_pytorch_gradients.png"))
     wait_idle(page)
     assert not [e for e in page.errors if "nbtrack" in e or "uPlot" in e], page.errors
+    # the static picture: heat-maps and the epoch axis too
+    nb = save(page, lab, "pytorch.ipynb")
+    svg = next(o["data"]["image/svg+xml"] for c in nb["cells"] for o in c.get("outputs", [])
+               if "image/svg+xml" in o.get("data", {}))
+    svg = svg if isinstance(svg, str) else "".join(svg)
+    assert svg.count("data:image/png;base64,") == 8 and ">epoch<" in svg and ">val/acc<" in svg
+    src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    page.set_content(f'<html><body style="margin:0"><img id="pic" src="{src}"></body></html>')
+    page.wait_for_function("() => document.getElementById('pic').complete && document.getElementById('pic').naturalWidth > 0")
+    page.locator("#pic").screenshot(path=str(out_dir / "charts_pytorch_svg.png"))
 
 
 TWENTY = """\
