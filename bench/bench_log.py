@@ -3,9 +3,11 @@
 For 10k and 100k steps of a 4-scalar dict it measures, each in a fresh process:
 - log() per call: median and p99 with the writer thread running;
 - amortized cost per step with persistence: (loop time + time until all of it is on disk) / steps;
-- the limit: the same rows built into columns and inserted into DuckDB as one Arrow batch;
+- the limit: the same rows built into columns and inserted into DuckDB as Arrow batches of
+  10k steps; and the bare call log() is compared with, appending the same dict to a list;
 - init and finish time; peak RSS above the interpreter's baseline;
-and finish time with 1M points (250k steps x 4) still pending in memory.
+finish time at the end of a run that logged 1M points (250k steps x 4) at full speed, and
+with all 1M points still pending in memory (flush interval of an hour).
 
 Peers (wandb offline, trackio, mlflow) are measured side by side when PEERS_PYTHON names
 an interpreter that has them installed (bench/peers.py runs there).
@@ -54,18 +56,35 @@ if mode == "limit":
     warm = duckdb.connect(os.path.join(store, "warm.duckdb"))  # pay one-time library set-up outside the timing,
     warm.execute("create table t as select * from (select 1 as a)")  # as the nbtrack side does with a warm-up run
     warm_batch = pa.table({"a": [1.0], "k": ["x"]}); warm.execute("create table u as select * from warm_batch"); warm.close()
+    # the same rows built into columns in the loop and inserted as Arrow batches of 10k steps
     t0 = time.perf_counter()
-    run_id, step, ts, key, num = [], [], [], [], []
+    con = duckdb.connect(os.path.join(store, "limit.duckdb"))
+    con.execute("create table history (run_id varchar, step bigint, ts double, key varchar, num double)")
+    def insert(cols):
+        batch = pa.table(dict(zip(("run_id", "step", "ts", "key", "num"), cols)))
+        con.execute("insert into history select * from batch")
+    cols = ([], [], [], [], [])
     for i in range(steps):
         now = time.time()
         for k, v in (("loss", 1.0 / (i + 1)), ("acc", i / steps), ("lr", 1e-3), ("grad_norm", 0.5)):
-            run_id.append("r"); step.append(i); ts.append(now); key.append(k); num.append(v)
-    batch = pa.table({"run_id": run_id, "step": step, "ts": ts, "key": key, "num": num})
-    con = duckdb.connect(os.path.join(store, "limit.duckdb"))
-    con.execute("create table history (run_id varchar, step bigint, ts double, key varchar, num double)")
-    con.execute("insert into history select * from batch")
+            cols[0].append("r"); cols[1].append(i); cols[2].append(now); cols[3].append(k); cols[4].append(v)
+        if (i + 1) % 10_000 == 0:
+            insert(cols); cols = ([], [], [], [], [])
+    if cols[0]:
+        insert(cols)
     con.close()
     out["total_s"] = time.perf_counter() - t0
+    # the bare call the log() call is compared with: appending the same dict to a list
+    rows = []
+    append = rows.append
+    lat = []
+    clock = time.perf_counter_ns
+    for i in range(steps):
+        t = clock()
+        append({"loss": 1.0 / (i + 1), "acc": i / steps, "lr": 1e-3, "grad_norm": 0.5})
+        lat.append(clock() - t)
+    lat.sort()
+    out["append_median_us"] = lat[len(lat) // 2] / 1000
 else:
     import nbtrack
     from nbtrack.snapshot import wait_for_captures
@@ -76,10 +95,12 @@ else:
     run = nbtrack.init(project="bench", dir=store, live=False)
     out["init_ms"] = (time.perf_counter() - t0) * 1000
     log = nbtrack.log
-    if mode == "pending":
+    if mode in ("pending", "fullspeed"):
         for i in range(steps):
             log({"loss": 1.0 / (i + 1), "acc": i / steps, "lr": 1e-3, "grad_norm": 0.5})
         t = time.perf_counter(); run.finish(); out["finish_ms"] = (time.perf_counter() - t) * 1000
+        out["durable_at_finish"] = nbtrack.sql("select count(*) from history where run_id = ?", [run.id],
+                                               dir=store).fetchall()[0][0]
         flush_all(120)
     else:
         # throughput: the loop as a user writes it, until this run's rows are committed
@@ -98,7 +119,7 @@ else:
         log = nbtrack.log
     lat = []
     clock = time.perf_counter_ns
-    for i in range(steps if mode != "pending" else 0):
+    for i in range(steps if mode not in ("pending", "fullspeed") else 0):
         t = clock()
         log({"loss": 1.0 / (i + 1), "acc": i / steps, "lr": 1e-3, "grad_norm": 0.5})
         lat.append(clock() - t)
@@ -108,7 +129,7 @@ else:
         lat.sort()
         out["median_us"] = lat[len(lat) // 2] / 1000
         out["p99_us"] = lat[int(len(lat) * 0.99)] / 1000
-    if mode == "pending":
+    if mode in ("pending", "fullspeed"):
         out["rows_stored"] = nbtrack.sql("select count(*) from history where run_id = ?", [run.id], dir=store).fetchall()[0][0]
 out["peak_rss_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base_rss) / 1024
 print(json.dumps(out))
@@ -132,20 +153,26 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of {args.repeats} fresh processes\n")
-    print("| steps | log() median us | p99 us | amortized us/step (to disk) | limit us/step | ratio | init ms | finish ms | peak RSS MB | rows stored |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| steps | log() median us | list.append of the dict us | call ratio | p99 us | amortized us/step (to disk) | limit us/step (Arrow batches of 10k) | ratio | init ms | finish ms | peak RSS MB | rows stored |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for steps in (10_000, 100_000):
         ours = [child(steps, "nbtrack") for _ in range(args.repeats)]
         limit = [child(steps, "limit") for _ in range(args.repeats)]
         amortized = med([o["on_disk_s"] for o in ours]) / steps * 1e6
         lim = med([o["total_s"] for o in limit]) / steps * 1e6
-        print(f"| {steps:,} | {med([o['median_us'] for o in ours]):.2f} | {med([o['p99_us'] for o in ours]):.1f} | "
+        call, bare = med([o['median_us'] for o in ours]), med([o['append_median_us'] for o in limit])
+        print(f"| {steps:,} | {call:.2f} | {bare:.2f} | {call / bare:.1f}x | {med([o['p99_us'] for o in ours]):.1f} | "
               f"{amortized:.2f} | {lim:.2f} | {amortized / lim:.2f}x | {med([o['init_ms'] for o in ours]):.1f} | "
               f"{med([o['finish_ms'] for o in ours]):.1f} | {med([o['peak_rss_mb'] for o in ours]):.0f} | "
               f"{ours[0]['rows_stored']:,} of {steps * 4:,} |")
+    full = [child(250_000, "fullspeed") for _ in range(args.repeats)]
+    print(f"\nfinish() at the end of a run that logged 1M points (250k steps x 4) at full speed: median "
+          f"{med([p['finish_ms'] for p in full]):.1f} ms (max {max(p['finish_ms'] for p in full):.1f}); on disk when "
+          f"finish returned: {min(p['durable_at_finish'] for p in full):,} of 1,000,000 rows")
     pending = [child(250_000, "pending", {"NBTRACK_FLUSH_INTERVAL": "3600"}) for _ in range(args.repeats)]
     print(f"\nfinish() with 1M points (250k steps x 4) pending: median {med([p['finish_ms'] for p in pending]):.1f} ms; "
-          f"all {pending[0]['rows_stored']:,} rows on disk afterwards; peak RSS {med([p['peak_rss_mb'] for p in pending]):.0f} MB")
+          f"on disk when it returned: {min(p['durable_at_finish'] for p in pending):,}; all "
+          f"{pending[0]['rows_stored']:,} rows on disk afterwards; peak RSS {med([p['peak_rss_mb'] for p in pending]):.0f} MB")
     marks = [250_000, 1_000_000, 2_000_000, 4_000_000]
     result = subprocess.run([sys.executable, "-c", MEMORY, ",".join(map(str, marks))], capture_output=True, text=True)
     if result.returncode == 0:

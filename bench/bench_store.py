@@ -29,7 +29,7 @@ import duckdb  # noqa: E402
 
 from nbtrack.store.convert import rows_to_arrow  # noqa: E402
 from nbtrack.store.store import Store  # noqa: E402
-from nbtrack.store.writer import StoreWriter  # noqa: E402
+from nbtrack.store.live_writers import open_run  # noqa: E402
 from nbtrack.store.records import history_row  # noqa: E402
 
 
@@ -65,7 +65,7 @@ def bench_limit(rows: list, tmp: Path) -> float:
 
 def bench_writer(rows: list, tmp: Path) -> float:
     store = Store(tmp / f"writer-{time.monotonic_ns()}")
-    w = StoreWriter(store, run_record("w"), flush_interval=1.0).start()
+    w = open_run(store, run_record("w"), flush_interval=1.0)
     assert w.flush(30)  # run record and schema written: measure the history only
     t = time.perf_counter()
     append = w.rows.append
@@ -80,7 +80,7 @@ def bench_writer(rows: list, tmp: Path) -> float:
 
 def bench_cycle(tmp: Path, n_cycles: int = 20) -> list[float]:
     store = Store(tmp / "cycle")
-    w = StoreWriter(store, run_record("base")).start()
+    w = open_run(store, run_record("base"))
     w.rows.extend(make_rows(100_000))
     w.close(wait=True)
     batch = rows_to_arrow(make_rows(500))  # 2,000 history rows

@@ -1,7 +1,9 @@
 // Bundles src/index.ts into ../nbtrack/static/widget.js (+ widget.css) for the live panel,
 // src/loader.ts into loader.js (each panel's small `_esm`: it imports widget.js from the
-// kernel's shared WidgetCode model, see nbtrack/live/code.py) and src/table/entry.ts into
-// table.js (+ table.css) for the runs table, sharing source modules.
+// kernel's shared WidgetCode model, see nbtrack/live/code.py), src/table/entry.ts into
+// table.js (+ table.css) for the runs table, and src/report/entry.ts into report.js
+// (+ report.css), inlined into report files and the /nbtrack/ server pages; they share
+// source modules.
 // --define:define.amd=false keeps the bundle working in VS Code (AMD `define` checks break there).
 import * as esbuild from "esbuild";
 import { fileURLToPath } from "node:url";
@@ -13,6 +15,7 @@ const options = {
     widget: path.join(here, "src/index.ts"),
     loader: path.join(here, "src/loader.ts"),
     table: path.join(here, "src/table/entry.ts"),
+    report: path.join(here, "src/report/entry.ts"),
   },
   outdir: path.join(here, "../nbtrack/static"),
   bundle: true,

@@ -11,6 +11,7 @@ to. No account, no server, no network.
     nbtrack.finish()
     nbtrack.runs("mnist")          # a pandas DataFrame, one row per run
     nbtrack.table("mnist")         # the runs table widget: sort, filter, compare, code, diff
+    nbtrack.report("mnist")        # one self-contained HTML file to share
 
 `import nbtrack` is cheap: the modules behind each name load on first use.
 """
@@ -28,11 +29,16 @@ if TYPE_CHECKING:
     from .api import Api, runs, sql
     from .live import compare
     from .runs_table import table
+    from .reports import Report, report
     from .artifacts import Artifact
     from .magic import load_ipython_extension
     from .media import Histogram, Image, Table
     from .tracked_run import Run
     from .session import Settings, define_metric, finish, init, log, log_artifact, login, save, use_artifact, watch
+    from .run_functions import alert, link_model, log_model, mark_preempting, require, restore, unwatch, use_model
+    from .alerts import AlertLevel
+    from .term import termerror, termlog, termwarn
+    from .media import JoinedTable, PartitionedTable
 
 #: The active run (None before init and after finish); set by init() and finish().
 run: Any = None
@@ -62,12 +68,46 @@ _LAZY = {
     "Artifact": "artifacts",
     "compare": "live",
     "table": "runs_table",
+    "report": "reports",
+    "Report": "reports",
+    "alert": "run_functions",
+    "log_model": "run_functions",
+    "use_model": "run_functions",
+    "link_model": "run_functions",
+    "unwatch": "run_functions",
+    "restore": "run_functions",
+    "mark_preempting": "run_functions",
+    "require": "run_functions",
+    "AlertLevel": "alerts",
+    "termlog": "term",
+    "termwarn": "term",
+    "termerror": "term",
+    "PartitionedTable": "media",
+    "JoinedTable": "media",
+}
+
+#: wandb submodules that wandb code reaches after a bare `import wandb`
+#: (`wandb.sdk.wandb_run.finish()`, `wandb.util.generate_id()`, ...): imported on first use.
+_SUBMODULES = {
+    "sdk",
+    "apis",
+    "util",
+    "integration",
+    "integrations",
+    "keras",
+    "sklearn",
+    "data_types",
+    "term",
+    "xgboost",
+    "lightgbm",
 }
 
 __all__ = ["Error", "UsageError", "config", "run", "summary", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'nbtrack' has no attribute {name!r}")
@@ -77,4 +117,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)

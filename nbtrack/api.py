@@ -14,9 +14,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .alerts import ALERT_KIND
+from .api_filters import compile_filter, sort_key, value_of
+from .errors import CommError
 from .flatten import flatten_config
+from .nested import flatten_value, nested_get, prefixed
+from .projects import project_from_path, run_path
+from .run_identity import default_entity, store_url
 from .snapshot import HISTORY_NOTEBOOK
 from .store.paths import resolve_store_dir
+from .store.store import connect
+from .store.untrusted import confined
+
+SYSTEM_PREFIX = "system/"
 
 if TYPE_CHECKING:
     import duckdb
@@ -34,13 +44,6 @@ def _reader(dir: str | os.PathLike[str] | None) -> StoreReader:
     return StoreReader(Store(resolve_store_dir(dir)))
 
 
-def _project_of(path: str | None) -> str | None:
-    """wandb paths are "entity/project"; a local store only knows projects."""
-    if not path:
-        return None
-    return str(path).rstrip("/").split("/")[-1]
-
-
 @dataclass(frozen=True)
 class ApiFile:
     """A file kept with a run (saved file, code snapshot or media)."""
@@ -53,11 +56,15 @@ class ApiFile:
 
     def read(self) -> bytes:
         """The file's bytes."""
-        return self._reader.store.read_blob(self.sha256)
+        return self._reader.store.read_blob(self.sha256, self.name)
 
     def download(self, root: str | os.PathLike[str] = ".", replace: bool = False, exist_ok: bool = False) -> Path:
-        """Write the file under `root` (keeping its name's folders); returns the path."""
-        target = Path(root) / self.name
+        """Write the file under `root` (keeping its name's folders); returns the path.
+
+        The stored name is untrusted (a shared store): one that would lead outside `root`
+        (``../x``, ``/abs``, a link) raises UnsafeStoreEntry, naming it.
+        """
+        target = confined(root, self.name)
         if target.exists() and not (replace or exist_ok):
             raise FileExistsError(f"{target} exists; pass replace=True to overwrite it.")
         if not target.exists() or replace:
@@ -66,8 +73,87 @@ class ApiFile:
         return target
 
 
+class ApiSummary(dict):
+    """A stored run's summary as wandb's public API gives it: a dict of the stored (flat)
+    keys that also reads nested keys (`summary["nested"]["a"]` for the stored "nested/a"),
+    and writes every change (`summary[k] = v`, `del summary[k]`, `summary.update({...})`,
+    `pop`, `clear`) to the store at once."""
+
+    def __init__(self, run: ApiRun, data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self._run = run
+
+    @property
+    def _json_dict(self) -> dict[str, Any]:
+        """The summary as a plain dict (wandb's attribute)."""
+        return dict(self)
+
+    def _set(self, key: str, value: Any) -> None:
+        for name in prefixed(self, key):
+            super().__delitem__(name)
+        super().update(flatten_value(key, value))
+
+    def _write(self) -> None:
+        self._run._write(summary=dict(self))
+
+    def __getitem__(self, key: str) -> Any:
+        return nested_get(dict(self), key) if not super().__contains__(key) else super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and bool(prefixed(self, key))
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._set(key, value)
+        self._write()
+
+    def __delitem__(self, key: str) -> None:
+        names = prefixed(self, key)
+        if not names:
+            raise KeyError(key)
+        for name in names:
+            super().__delitem__(name)
+        self._write()
+
+    def update(self, data: Any = None, **kwargs: Any) -> None:  # type: ignore[override]
+        """Set several values (or, with no argument, write the summary as it is)."""
+        for key, value in {**dict(data or {}), **kwargs}.items():
+            self._set(key, value)
+        self._write()
+
+    def pop(self, key: str, *default: Any) -> Any:  # type: ignore[override]
+        if key not in self:
+            if default:
+                return default[0]
+            raise KeyError(key)
+        value = self[key]
+        del self[key]
+        return value
+
+    def setdefault(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def clear(self) -> None:
+        super().clear()
+        self._write()
+
+    def __repr__(self) -> str:
+        return f"Summary({dict(self)!r})"
+
+
 class ApiRun:
-    """A stored run: attributes as in wandb's public API, data read on demand."""
+    """A stored run: attributes as in wandb's public API, data read on demand.
+
+    `name`, `notes`, `tags`, `group`, `job_type` and `config` are edited in place and
+    written by `update()`; `summary` writes each change at once. `delete()` removes the run.
+    """
 
     def __init__(self, record: RunRecord, reader: StoreReader) -> None:
         self._record = record
@@ -77,7 +163,7 @@ class ApiRun:
         self.project: str = record.get("project") or ""
         self.state: str = record.get("state") or "running"
         self.config: dict[str, Any] = dict(record.get("config") or {})
-        self.summary: dict[str, Any] = dict(record.get("summary") or {})
+        self.summary = ApiSummary(self, dict(record.get("summary") or {}))
         self.tags: list[str] = list(record.get("tags") or [])
         self.notes: str | None = record.get("notes")
         self.group: str | None = record.get("group")
@@ -88,11 +174,111 @@ class ApiRun:
     def __repr__(self) -> str:
         return f"<ApiRun {self.project}/{self.id} {self.name!r} ({self.state})>"
 
-    def history(self, keys: list[str] | None = None, samples: int | None = None, pandas: bool = True, x_axis: str = "_step") -> Any:
+    # -- identity, as wandb names it ------------------------------------------------------
+    @property
+    def display_name(self) -> str:
+        """The run's name (wandb's public API calls the id `name` in filters)."""
+        return self.name
+
+    @display_name.setter
+    def display_name(self, value: str) -> None:
+        self.name = value
+
+    @property
+    def entity(self) -> str:
+        """WANDB_ENTITY, else "local" (a local store has no entities)."""
+        return default_entity()
+
+    @property
+    def path(self) -> list[str]:
+        """[entity, project, id], as wandb's public Run gives it."""
+        return [self.entity, self.project, self.id]
+
+    @property
+    def url(self) -> str | None:
+        """The store's file URI with the run in the fragment."""
+        return store_url(self._reader.store.root, self.project, self.id)
+
+    @property
+    def summary_metrics(self) -> dict[str, Any]:
+        """The summary as a plain dict."""
+        return dict(self.summary)
+
+    @property
+    def lastHistoryStep(self) -> int:  # noqa: N802 - wandb's name
+        """The last committed step (-1 before any)."""
+        step = self._record.get("last_step")
+        return -1 if step is None else int(step)
+
+    # -- edits -----------------------------------------------------------------------------
+    def update(self) -> None:
+        """Write the edited name, notes, tags, group, job type, config and summary."""
+        self._write(name=self.name, notes=self.notes if self.notes is not None else None, tags=list(self.tags),
+                    group=self.group, job_type=self.job_type, config=dict(self.config), summary=dict(self.summary))
+
+    def save(self) -> None:
+        """wandb's older name for `update()`."""
+        self.update()
+
+    def _write(self, **fields: Any) -> None:
+        from .store.editor import RunNotFound, StoreEditor
+
+        try:
+            StoreEditor(self._reader.store).update(self.id, **fields)
+        except RunNotFound:
+            raise CommError(f"run {self.id} is no longer in {self._reader.store.root}") from None
+
+    def delete(self, delete_artifacts: bool = False) -> None:
+        """Delete the run (its history, files and lineage; a running run is refused)."""
+        from .store.editor import StoreEditor
+
+        StoreEditor(self._reader.store).delete([self.id])
+
+    def upload_file(self, path: str | os.PathLike[str], root: str | os.PathLike[str] = ".") -> ApiFile:
+        """Keep a local file with the run, named by its path relative to `root`."""
+        source = Path(path)
+        if not source.is_file():
+            raise ValueError(f"upload_file: {str(path)!r} is not a file.")
+        try:
+            name = source.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            name = source.name
+        from .store.editor import RunNotFound, StoreEditor
+
+        try:
+            rec = StoreEditor(self._reader.store).add_file(self.id, name, str(source))
+        except RunNotFound:
+            raise CommError(f"run {self.id} is no longer in {self._reader.store.root}") from None
+        return ApiFile(rec["path"], rec["size"], rec["sha256"], rec["kind"], self._reader)
+
+    def load(self, force: bool = False) -> ApiRun:
+        """Read the run again from the store (after another process changed it)."""
+        records = self._reader.runs(ids=[self.id])
+        if not records:
+            raise CommError(f"run {self.id} is no longer in {self._reader.store.root}")
+        self.__init__(records[0], self._reader)  # type: ignore[misc]
+        return self
+
+    def alerts(self) -> list[dict[str, Any]]:
+        """The alerts the run sent (`nbtrack.alert`), oldest first."""
+        import json
+
+        found = [f for f in self.files() if f.kind == ALERT_KIND]
+        out = [json.loads(f.read().decode("utf-8")) for f in found]
+        return sorted(out, key=lambda a: a.get("created_at") or 0)
+
+    # -- data -------------------------------------------------------------------------------
+    def history(self, keys: list[str] | None = None, samples: int | None = None, pandas: bool = True,
+                x_axis: str = "_step", stream: str = "default") -> Any:
         """One row per step: `_step`, `_timestamp`, `_runtime` and one column per key.
 
-        Unlike wandb's, all steps are returned unless `samples` asks for fewer (evenly spaced).
+        Unlike wandb's, all steps are returned unless `samples` asks for fewer (evenly
+        spaced). `stream="events"` gives the system metrics (`system/*` keys) alone.
         """
+        if stream not in ("default", "events", "system"):
+            raise ValueError("history: stream must be 'default' or 'events' (system metrics).")
+        if stream != "default" and keys is None:
+            keys = [k for k in self._reader.history_keys(self.id) if k.startswith(SYSTEM_PREFIX)]
         frame = self._reader.history_wide(self.id, keys=keys, start_time=self._record.get("created_at"))
         if samples is not None and len(frame) > samples > 0:
             step = len(frame) / samples
@@ -158,33 +344,85 @@ class ApiRun:
         return None
 
 
+class ApiProject(str):
+    """A project of the store: the project's name (a str), with wandb's `name`, `entity`
+    and `runs()`."""
+
+    _reader: Any
+
+    def __new__(cls, name: str, reader: Any) -> ApiProject:
+        obj = super().__new__(cls, name)
+        obj._reader = reader
+        return obj
+
+    @property
+    def name(self) -> str:
+        """The project's name."""
+        return str(self)
+
+    @property
+    def entity(self) -> str:
+        """WANDB_ENTITY, else "local"."""
+        return default_entity()
+
+    @property
+    def path(self) -> list[str]:
+        """[entity, project], as wandb gives it."""
+        return [self.entity, str(self)]
+
+    def runs(self, filters: dict[str, Any] | None = None, order: str | None = None) -> list[ApiRun]:
+        """The project's runs (see `Api.runs`)."""
+        return _runs(self._reader, str(self), filters, order)
+
+
 class Api:
     """wandb's public API over a local store: `Api().runs("project")`, `Api().run("id")`."""
 
     def __init__(self, overrides: dict[str, Any] | None = None, dir: str | os.PathLike[str] | None = None, **wandb_kwargs: Any) -> None:
         self._reader = _reader(dir or (overrides or {}).get("dir"))
+        self.settings: dict[str, Any] = {"entity": default_entity(), **(overrides or {})}
 
-    def projects(self) -> list[str]:
-        """Project names in the store."""
-        return self._reader.projects()
+    @property
+    def default_entity(self) -> str:
+        """WANDB_ENTITY, else "local"."""
+        return default_entity()
 
-    def runs(self, path: str | None = None, filters: dict[str, Any] | None = None, order: str | None = None, per_page: int | None = None) -> list[ApiRun]:
+    def flush(self) -> None:
+        """Make the next read see everything written so far (wandb clears its cache here)."""
+        from .store import live_writers
+
+        live_writers.flush_all(timeout=self._reader.flush_timeout)
+
+    def projects(self, entity: str | None = None, per_page: int | None = None) -> list[ApiProject]:
+        """The store's projects (each a str with `.name` and `.runs()`)."""
+        return [ApiProject(name, self._reader) for name in self._reader.projects()]
+
+    def project(self, name: str, entity: str | None = None) -> ApiProject:
+        """One project by name ("project" or "entity/project"); CommError if it has no runs."""
+        project = project_from_path(name) or ""
+        if project not in self._reader.projects():
+            raise CommError(f"no project {project!r} in {self._reader.store.root}")
+        return ApiProject(project, self._reader)
+
+    def runs(self, path: str | None = None, filters: dict[str, Any] | None = None, order: str | None = None,
+             per_page: int | None = None, include_sweeps: bool = True) -> list[ApiRun]:
         """Runs of a project ("project" or wandb's "entity/project"), newest first.
 
-        `filters` takes simple equalities on "state", "name", "tags" (membership),
-        "config.<key>" or "summary.<key>".
+        `filters` is a MongoDB-style filter as wandb takes it (see `nbtrack.api_filters`):
+        `{"state": "finished"}`, `{"config.lr": {"$lt": 0.01}}`, `{"$or": [...]}`; an
+        unknown operator or field raises ValueError. `order` is wandb's "-created_at",
+        "+summary_metrics.acc", ...
         """
-        runs = [ApiRun(r, self._reader) for r in self._reader.runs(project=_project_of(path))]
-        if filters:
-            runs = [r for r in runs if all(_matches(r, k, v) for k, v in filters.items())]
-        return runs
+        return _runs(self._reader, project_from_path(path), filters, order)
 
     def run(self, path: str) -> ApiRun:
-        """One run by "id", "project/id" or "entity/project/id"."""
-        run_id = str(path).rstrip("/").split("/")[-1]
-        records = self._reader.runs(ids=[run_id])
+        """One run by "id", "project/id" or "entity/project/id" (the project must match);
+        CommError if absent."""
+        project, run_id = run_path(path)
+        records = self._reader.runs(project=project, ids=[run_id])
         if not records:
-            raise ValueError(f"no run with id {run_id!r} in {self._reader.store.root}")
+            where = f" in project {project!r}" if project is not None else ""
+            raise CommError(f"no run with id {run_id!r}{where} in {self._reader.store.root}")
         return ApiRun(records[0], self._reader)
 
     # -- artifacts -----------------------------------------------------------------------
@@ -221,22 +459,34 @@ class Api:
         return True
 
 
-def _matches(run: ApiRun, key: str, value: Any) -> bool:
-    if key == "tags":
-        return value in run.tags
-    if key.startswith("config."):
-        return flatten_config(run.config).get(key[7:]) == value
-    if key.startswith("summary."):
-        return flatten_config(run.summary).get(key[8:]) == value
-    return getattr(run, key, None) == value
+def _runs(reader: StoreReader, project: str | None, filters: dict[str, Any] | None, order: str | None) -> list[ApiRun]:
+    records = reader.runs(project=project)
+    if filters:
+        keep = compile_filter(filters)
+        records = [r for r in records if keep(r)]
+    if order:
+        field, descending = sort_key(order)
+        present = [r for r in records if value_of(r, field) is not None]
+        missing = [r for r in records if value_of(r, field) is None]
+        try:
+            present.sort(key=lambda r: value_of(r, field), reverse=descending)
+        except TypeError:
+            raise ValueError(f"order: the runs' values of {field!r} cannot be compared (mixed types).") from None
+        records = present + missing
+    return [ApiRun(r, reader) for r in records]
 
 
 def runs(project: str | None = None, dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """One row per run: identity, state, timing, then `config.*` and `summary.*` columns."""
+    """One row per run: identity, state, timing, then `config.*` and `summary.*` columns.
+
+    Nested config/summary dicts become `config.a.b` columns; a key that itself contains a
+    dot and collides with such a path is shown in brackets (`config.[a.b]`), so no value
+    is hidden behind another.
+    """
     import pandas as pd
 
     rows = []
-    for r in _reader(dir).runs(project=_project_of(project)):
+    for r in _reader(dir).runs(project=project_from_path(project)):
         end = r.get("finished_at") or r.get("heartbeat_at") or r.get("created_at")
         row: dict[str, Any] = {
             "id": r["id"],
@@ -251,20 +501,10 @@ def runs(project: str | None = None, dir: str | os.PathLike[str] | None = None) 
             "job_type": r.get("job_type"),
             "last_step": r.get("last_step"),
         }
-        row.update({f"config.{k}": v for k, v in _flat_values(r.get("config") or {}).items()})
-        row.update({f"summary.{k}": v for k, v in _flat_values(r.get("summary") or {}).items()})
+        row.update({f"config.{k}": v for k, v in flatten_config(r.get("config") or {}).items()})
+        row.update({f"summary.{k}": v for k, v in flatten_config(r.get("summary") or {}).items()})
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def _flat_values(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if isinstance(value, dict) and "_type" not in value:
-            out.update(_flat_values(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
 
 
 def sql(query: str, params: list[Any] | None = None, dir: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyRelation:
@@ -273,6 +513,5 @@ def sql(query: str, params: list[Any] | None = None, dir: str | os.PathLike[str]
     The result is copied out of the store before it returns, so the relation can be
     kept, chained and converted (`.df()`, `.pl()`) without holding the store's lock.
     """
-    import duckdb
-
-    return duckdb.from_arrow(_reader(dir).query(query, params))
+    table = _reader(dir).query(query, params)
+    return connect(":memory:").from_arrow(table)  # its own connection: no progress bar printed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import term  # noqa: F401 - wandb code calls wandb.errors.term.termlog/termwarn
+
 
 class Error(Exception):
     """Base class of nbtrack's own errors (wandb spells it ``wandb.Error``)."""
@@ -45,3 +47,8 @@ class NoActiveRun:
 
     def __repr__(self) -> str:
         return f"<nbtrack.{self._what}: no active run; call nbtrack.init() first>"
+
+
+class CommError(Error, ValueError):
+    """wandb's error for a failed look-up on its server; nbtrack raises it where a run
+    asked for by the read API is not in the store (a ValueError too)."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import ast
 import shlex
 from typing import Any
+
+from .reports.options import add_report_arguments, report_kwargs
 
 USAGE = """\
 Usage:
@@ -13,7 +16,9 @@ Usage:
   %nbtrack finish  finish the active run
   %nbtrack status  show the active run
   %nbtrack runs [PROJECT]  the runs table of a project (all projects without one);
-                  nbtrack.runs(PROJECT) gives the same as a pandas DataFrame"""
+                  nbtrack.runs(PROJECT) gives the same as a pandas DataFrame
+  %nbtrack report [--project P] [--runs a,b] [--metrics m,n] [--title T] [--notes TEXT] [-o FILE]
+                  write a self-contained HTML report and show it here (nbtrack.report(...))"""
 
 _INIT_OPTIONS = {"--project": "project", "--name": "name", "--notes": "notes", "--tags": "tags",
                  "--dir": "dir", "--group": "group", "--job-type": "job_type", "--id": "id"}
@@ -59,6 +64,18 @@ def parse_init(args: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     return kwargs, config
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise MagicUsageError(f"{message}.\n{USAGE}")
+
+
+def parse_report(args: list[str]) -> argparse.Namespace:
+    """Options of `%nbtrack report` (as `nbtrack report` on the command line)."""
+    parser = _Parser(prog="%nbtrack report", add_help=False)
+    add_report_arguments(parser)
+    return parser.parse_args(args)
+
+
 def nbtrack_magic(line: str) -> Any:
     """Run one `%nbtrack ...` line; prints the usage for an empty or unknown command."""
     from . import session
@@ -93,6 +110,10 @@ def nbtrack_magic(line: str) -> Any:
                 print("nbtrack: no runs yet")
                 return None
             return widget
+        if command == "report":
+            from .reports import report
+
+            return report(**report_kwargs(parse_report(rest)))
     except MagicUsageError as exc:
         print(f"%nbtrack: {exc}")
         return None
@@ -104,7 +125,7 @@ def _status(run: Any) -> str:
     if run is None:
         return "nbtrack: no active run (start one with %nbtrack init --project NAME)"
     return (f"nbtrack: run {run.name} ({run.id}) in project {run.project!r}, {run.state}, "
-            f"step {run.step}, store {run.dir}\n  config: {run.config.as_dict()}")
+            f"step {run.step}, store {run.store_dir}\n  config: {run.config.as_dict()}")
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from typing import Any
 
 _ALPHABET = string.ascii_lowercase + string.digits
 _ADJECTIVES = (
@@ -28,3 +29,14 @@ def new_run_id() -> str:
 def new_run_name() -> str:
     """A readable name such as "brisk-river-42"."""
     return f"{secrets.choice(_ADJECTIVES)}-{secrets.choice(_NOUNS)}-{secrets.randbelow(99) + 1}"
+
+
+def check_tags(tags: Any, where: str = "tags") -> list[str]:
+    """Tags as a list of distinct strings, in order; TypeError saying what to pass otherwise."""
+    if tags is None:
+        return []
+    if isinstance(tags, str) or not isinstance(tags, (list, tuple, set, frozenset)) or not all(
+        isinstance(t, str) for t in tags
+    ):
+        raise TypeError(f"{where} must be a list of strings, e.g. ['baseline'].")
+    return list(dict.fromkeys(tags))

@@ -7,7 +7,7 @@ import copy
 from collections.abc import Iterator, Mapping
 from typing import Any, Callable
 
-from .flatten import to_storable
+from .plain_values import plain_value
 
 
 def _as_dict(data: Any) -> dict[str, Any]:
@@ -26,16 +26,15 @@ def _as_dict(data: Any) -> dict[str, Any]:
 
 
 def _clean(key: str, value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _clean(key, v) for k, v in value.items()}
-    return to_storable(key, value)
+    return plain_value(value, key, "nbtrack.config")
 
 
 class Config:
     """Mapping of hyperparameters; `config.lr`, `config["lr"]`, `config.update({...})`.
 
     Every change is handed to the store (through `on_change`); values are coerced to
-    JSON-able types (numpy scalars become numbers).
+    plain JSON data as wandb does (see `nbtrack.plain_values`): numpy scalars become
+    numbers, arrays lists, datetimes ISO text, paths text, sets lists, enums values.
     """
 
     def __init__(self, data: Any = None, on_change: Callable[[dict[str, Any]], None] | None = None) -> None:

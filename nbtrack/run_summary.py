@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .nested import flatten_value, nested_get, prefixed
+from .plain_values import plain_value
+
 SUMMARY_KINDS = ("min", "max", "mean", "first", "last", "best", "none")
 
 
@@ -84,15 +87,28 @@ def _compact(value: Any) -> Any:
 class Summary:
     """Mapping of summary values; `run.summary["best_acc"] = 0.9` sets one explicitly."""
 
-    def __init__(self, on_change: Callable[[], None] | None = None) -> None:
+    def __init__(self, on_change: Callable[[], None] | None = None,
+                 convert: Callable[[str, Any], Any] | None = None) -> None:
         self.on_change = on_change
+        #: turns a value set by the user into a storable one (media into references), as log() does
+        self.convert = convert
         self._last: dict[str, Any] = {}
+        #: observe() for a row while no metric is defined: keeps the last values only
+        self.remember = self._last.update
         self._overrides: dict[str, Any] = {}
         self._definitions: dict[str, MetricDefinition] = {}
         self._aggregates: dict[str, _Aggregate] = {}
         self._resolved: dict[str, MetricDefinition | None] = {}
 
     # -- fed by the run ------------------------------------------------------------
+    @property
+    def has_definitions(self) -> bool:
+        """True once define_metric() asked for more than the last value of some metric."""
+        return bool(self._definitions)
+    def restore(self, stored: dict[str, Any]) -> None:
+        """Start from a stored summary (a resumed run), without reporting a change."""
+        self._last.update(stored)
+
     def observe(self, row: dict[str, Any]) -> None:
         """Take one committed history row (called once per step by the run)."""
         self._last.update(row)
@@ -169,15 +185,22 @@ class Summary:
         return out
 
     def __getitem__(self, key: str) -> Any:
-        return self._value(key)
+        try:
+            return self._value(key)
+        except KeyError:
+            return nested_get(self.as_dict(), key)  # summary["nested"]["a"] for "nested/a"
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self._overrides[key] = value
+        if self.convert is not None:
+            value = self.convert(key, value)  # media become stored references
+        value = plain_value(value, str(key), "nbtrack.summary")
+        self._overrides.update(flatten_value(str(key), value))  # a dict is kept as flat "key/sub" entries
         self._changed()
 
     def __delitem__(self, key: str) -> None:
-        self._overrides.pop(key, None)
-        self._last.pop(key, None)
+        for name in prefixed({**self._last, **self._overrides}, key):
+            self._overrides.pop(name, None)
+            self._last.pop(name, None)
         self._changed()
 
     def _changed(self) -> None:
@@ -185,7 +208,8 @@ class Summary:
             self.on_change()
 
     def __contains__(self, key: object) -> bool:
-        return key in self.as_dict()
+        data = self.as_dict()
+        return key in data or (isinstance(key, str) and bool(prefixed(data, key)))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.as_dict())
@@ -201,13 +225,18 @@ class Summary:
 
     def get(self, key: str, default: Any = None) -> Any:
         try:
-            return self._value(key)
+            return self[key]
         except KeyError:
             return default
 
     def update(self, data: dict[str, Any] | None = None, **kwargs: Any) -> None:
-        """Set several summary values explicitly."""
-        self._overrides.update(data or {}, **kwargs)
+        """Set several summary values explicitly (media as references, other values coerced
+        like config values, dicts as flat "key/sub" entries)."""
+        for key, value in {**(data or {}), **kwargs}.items():
+            if self.convert is not None:
+                value = self.convert(key, value)
+            value = plain_value(value, str(key), "nbtrack.summary")
+            self._overrides.update(flatten_value(str(key), value))
         self._changed()
 
     def __repr__(self) -> str:

@@ -12,20 +12,32 @@ import os
 import socket
 import sys
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import notebook_hooks
 from .exit_hooks import at_exit
 from .run_config import Config
+from .run_identity import InitOptions
+from .settings import Settings  # noqa: F401 - nbtrack.Settings is looked up here
 from .errors import NoActiveRun, UsageError, no_active_run
 from .names import new_run_id, new_run_name
+from .projects import check_project, check_run_id
+from .termination import on_termination
 from .tracked_run import Run
-from .store import live_writers as _live_writers  # noqa: F401 - registered first, its exit drain runs after ours
+from .snapshot import capture_at_finish, capture_at_init, wait_for_captures
+from .store import live_writers  # registered first: its exit drain runs after ours
+from .store.errors import NbtrackStorageWarning
 from .store.paths import resolve_store_dir
 from .store.records import RunRecord
+from .store.store import Store
 
 DEFAULT_PROJECT = "uncategorized"
+#: how long init() waits to read a stored run (resume, or a taken id) before it goes on
+RESUME_READ_TIMEOUT = 10.0
+#: how long a SIGTERM/SIGHUP waits for the data to reach the disk before the process ends
+FLUSH_ON_SIGNAL = 5.0
 _REINIT = {
     None: "finish_previous",
     True: "finish_previous",
@@ -66,6 +78,25 @@ def _check_tags(tags: Any) -> list[str]:
     return list(dict.fromkeys(tags))
 
 
+def _project(project: Any) -> str:
+    """The project of a new run: the argument, else NBTRACK_PROJECT / WANDB_PROJECT, checked."""
+    if project is not None and project != "":
+        return check_project(project)
+    for var in ("NBTRACK_PROJECT", "WANDB_PROJECT"):
+        if os.environ.get(var):
+            return check_project(os.environ[var], f"nbtrack.init: the project in ${var}")
+    return DEFAULT_PROJECT
+
+
+def _run_id(run_id: Any) -> str:
+    """The id of a new run: the argument, else WANDB_RUN_ID, else a new one; checked."""
+    if run_id is not None and run_id != "":
+        return check_run_id(run_id)
+    if os.environ.get("WANDB_RUN_ID"):
+        return check_run_id(os.environ["WANDB_RUN_ID"], "nbtrack.init: the id in $WANDB_RUN_ID")
+    return new_run_id()
+
+
 def init(
     project: str | None = None,
     name: str | None = None,
@@ -99,14 +130,14 @@ def init(
             return previous
         if policy == "finish_previous":
             previous.finish()
-    project = _check_str("project", project) or os.environ.get("NBTRACK_PROJECT") or os.environ.get("WANDB_PROJECT") or DEFAULT_PROJECT
+    project = _project(project)
     name = _check_str("name", name) or os.environ.get("WANDB_NAME") or new_run_name()
     cfg = Config(config)
     if mode not in (None, "online", "offline", "disabled", "shared"):
         raise ValueError("nbtrack.init: mode must be 'online', 'offline' or 'disabled'.")
     store_dir = None if mode == "disabled" else resolve_store_dir(dir)
     record: RunRecord = {
-        "id": _check_str("id", id) or os.environ.get("WANDB_RUN_ID") or new_run_id(),
+        "id": _run_id(id),
         "project": project,
         "name": name,
         "notes": _check_str("notes", notes),
@@ -127,25 +158,29 @@ def init(
         "environment": {},
         "last_step": -1,
     }
-    if store_dir is not None and resume:
-        _resume_into(record, cfg, store_dir, resume)
+    fresh_created_at = record["created_at"]
+    if store_dir is not None:
+        store = Store(store_dir)
+        if resume:
+            _resume_into(record, cfg, store, resume)
+        elif id is not None or os.environ.get("WANDB_RUN_ID"):
+            _refuse_taken_id(record["id"], store)
     writer = None
     if store_dir is not None:
-        from .store.store import Store
-        from .store.writer import StoreWriter
-
-        writer = StoreWriter(Store(store_dir), record, flush_interval=_flush_interval())
-        writer.start()
+        writer = live_writers.open_run(store, record, flush_interval=_env_seconds("NBTRACK_FLUSH_INTERVAL", 1.0),
+                                       lock_timeout=_env_seconds("NBTRACK_LOCK_TIMEOUT", 10.0),
+                                       resume=bool(resume))
         cfg.bind(lambda data: writer.update_run({"config": data}))
-    run = Run(record, cfg, writer, store_dir)
+    run = Run(record, cfg, writer, store_dir, before_finish=capture_at_finish, on_finish=forget)
+    run.set_init_options(InitOptions(entity=wandb_kwargs.get("entity"), mode=mode, settings=wandb_kwargs.get("settings"),
+                                     resumed=record["created_at"] != fresh_created_at))
     if writer is not None:
         from .system_metrics import start_monitor
 
         run.system_monitor = start_monitor(run)
-    from .snapshot import capture_at_init
-
     run.capture_thread = capture_at_init(run)
     _runs.append(run)
+    on_termination(_finish_all_on_signal)
     _publish(run)
     shell = notebook_hooks.install()
     if shell is None:
@@ -164,17 +199,25 @@ def init(
     return run
 
 
-def _resume_into(record: RunRecord, cfg: Config, store_dir: Any, resume: bool | str) -> None:
-    from .store.reader import StoreReader
-    from .store.store import Store
+def _resume_into(record: RunRecord, cfg: Config, store: Store, resume: bool | str) -> None:
+    """Continue a stored run: its fields, config and step come from the store.
 
-    stored = StoreReader(Store(store_dir)).run(record["id"]) if record["id"] else None
+    If the store cannot be read in time (locked by another process, say), the run starts
+    anyway with one warning; its writer merges it into the stored run when it can.
+    """
+    try:
+        stored = _stored_run(store, record["id"])
+    except OSError as exc:
+        warnings.warn(f"nbtrack.init: could not read run {record['id']!r} in {store.root} to resume it "
+                      f"({type(exc).__name__}: {exc}); it is merged into the stored run when the store is "
+                      "free, and its steps count from 0.", NbtrackStorageWarning, stacklevel=3)
+        return
     if stored is None:
         if resume == "must":
-            raise UsageError(f"nbtrack.init(resume='must'): no run with id {record['id']!r} in {store_dir}.")
+            raise UsageError(f"nbtrack.init(resume='must'): no run with id {record['id']!r} in {store.root}.")
         return
     if resume == "never":
-        raise UsageError(f"nbtrack.init(resume='never'): run {record['id']!r} already exists in {store_dir}.")
+        raise UsageError(f"nbtrack.init(resume='never'): run {record['id']!r} already exists in {store.root}.")
     for key in ("project", "name", "notes", "tags", "group", "job_type", "created_at", "summary", "metrics", "last_step"):
         if stored.get(key) is not None:
             record[key] = stored[key]  # type: ignore[literal-required]
@@ -182,12 +225,34 @@ def _resume_into(record: RunRecord, cfg: Config, store_dir: Any, resume: bool | 
     record["config"] = cfg.as_dict()
 
 
-def _flush_interval() -> float:
-    """Seconds between writes to disk (NBTRACK_FLUSH_INTERVAL, default 1; kill -9 loses at most this)."""
+def _stored_run(store: Store, run_id: str) -> RunRecord | None:
+    # the reader loads pandas and pyarrow (~0.3 s cold): only when a stored run is asked for
+    from .store.reader import StoreReader
+
+    return StoreReader(store, lock_timeout=RESUME_READ_TIMEOUT).run(run_id)
+
+
+def _refuse_taken_id(run_id: str, store: Store) -> None:
+    """An explicit id without ``resume`` must be new: one run, one history (as wandb)."""
     try:
-        return max(0.05, float(os.environ.get("NBTRACK_FLUSH_INTERVAL", "1.0")))
+        stored = _stored_run(store, run_id)
+    except OSError:
+        return  # the writer finds out when it stores the run, and gives it a new id
+    if stored is not None:
+        raise UsageError(
+            f"nbtrack.init: a run with id {run_id!r} already exists in {store.root} (state "
+            f"{stored.get('state')}). Pass resume='allow' to continue it, or leave out id= for a new run."
+        )
+
+
+def _env_seconds(name: str, default: float) -> float:
+    """Seconds from an environment variable (NBTRACK_FLUSH_INTERVAL: between writes, so what
+    kill -9 loses at most; NBTRACK_LOCK_TIMEOUT: the store lock wait before a try counts as
+    failed)."""
+    try:
+        return max(0.05, float(os.environ.get(name, default)))
     except ValueError:
-        return 1.0
+        return default
 
 
 def _live_enabled(live: bool | None, shell: Any) -> bool:
@@ -276,19 +341,6 @@ def use_artifact(artifact_or_name: Any, type: str | None = None, aliases: list[s
     return require("nbtrack.use_artifact()").use_artifact(artifact_or_name, type, aliases, use_as)
 
 
-class Settings:
-    """wandb's `Settings`, accepted so `init(settings=wandb.Settings(...))` runs as is.
-
-    Its options tune wandb's service process and network, which nbtrack does not have.
-    """
-
-    def __init__(self, **options: Any) -> None:
-        self.__dict__.update(options)
-
-    def __repr__(self) -> str:
-        return f"Settings({self.__dict__!r})"
-
-
 def login(*args: Any, **kwargs: Any) -> bool:
     """No account is needed: runs stay on this machine. Kept so wandb code runs as is."""
     print("nbtrack: no login needed; runs are kept in a local DuckDB file.", file=sys.stderr)
@@ -311,9 +363,17 @@ def _watch_script_exit() -> None:
     sys.excepthook = hook
 
 
-def _finish_all_at_exit() -> None:
-    from .snapshot import wait_for_captures
+def _finish_all_on_signal(signum: int) -> None:
+    """SIGTERM/SIGHUP: every open run reads killed and is written out before the signal acts."""
+    for run in list(reversed(_runs)):
+        try:
+            run.finish(exit_code=128 + signum, state="killed")
+        except Exception:  # noqa: BLE001 - the signal must still do what it did before
+            pass
+    live_writers.flush_all(timeout=FLUSH_ON_SIGNAL)
 
+
+def _finish_all_at_exit() -> None:
     exc = _exit_exception[0] if _exit_exception else None
     for run in list(reversed(_runs)):
         try:

@@ -74,7 +74,9 @@ def _capture_in_background(run: Run, shell: Any, source: Any) -> None:
     from .capture.notebook import find_notebook, script_source
 
     writer = run._writer
-    env: dict[str, Any] = environment()
+    # runs started in one cell (a sweep loop) share one look at git; a script's code is fixed
+    reuse = getattr(shell, "execution_count", None) if shell is not None else "script"
+    env: dict[str, Any] = environment(reuse_key=reuse)
     git = env.get("git") or {}
     diff = git.pop("diff", None) if isinstance(git, dict) else None
     if diff:

@@ -9,17 +9,22 @@ trouble; the writer thread does the I/O.
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 import time
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
-from .run_config import Config
+from .alerts import AlertLog
 from .errors import UsageError
+from .names import check_tags
+from .run_config import Config
+from .run_identity import InitOptions
+from .run_wandb_api import WandbRunMethods
 from .files import absolute_glob_warning, check_policy, expand_save
-from .flatten import flatten_row
+from .flatten import RESERVED_KEYS, flatten_row, to_storable
 from .run_summary import MetricDefinition, Summary, parse_summary
 from .store.records import STEP_KEY, TIME_KEY, history_row
 
@@ -27,8 +32,20 @@ if TYPE_CHECKING:
     from .live.session import LiveSession
     from .store.records import RunRecord, RunState
 
+_FAST_VALUES = frozenset({int, float, bool, str})
+_now = time.time
+
+
 #: How often (seconds) the summary is handed to the writer while steps are committed.
 SUMMARY_PUSH_INTERVAL = 1.0
+#: the folder of the store that holds each run's run.dir
+RUN_FILES_DIR = "run-files"
+#: How long finish() waits for the run to be on disk before it goes on without (seconds).
+FINISH_WAIT = 2.0
+#: The largest step log() accepts: 2**53 - 1, the largest integer a float64 (the live
+#: panel's and the browser's numbers, DuckDB's DOUBLE casts) holds exactly; history
+#: steps are BIGINT, so a step past 2**63 would be lost in conversion.
+MAX_STEP = 2**53 - 1
 
 
 class _Discard(list):
@@ -38,29 +55,37 @@ class _Discard(list):
         pass
 
 
-class Run:
+class Run(WandbRunMethods):
     """A run started by `nbtrack.init()`; wandb's `Run` API for notebooks."""
 
-    def __init__(self, record: RunRecord, config: Config, writer: Any, store_dir: Path | None) -> None:
+    def __init__(
+        self, record: RunRecord, config: Config, writer: Any, store_dir: Path | None,
+        before_finish: Callable[[Run], None] | None = None, on_finish: Callable[[Run], None] | None = None,
+    ) -> None:
         self._record = record
         self.id: str = record["id"]
         self.project: str = record["project"]
         self._name: str = record["name"]
-        self.notes: str | None = record.get("notes")
-        self.tags: tuple[str, ...] = tuple(record.get("tags") or ())
+        self._notes: str | None = record.get("notes")
+        self._tags: tuple[str, ...] = tuple(record.get("tags") or ())
         self.group: str | None = record.get("group")
         self.job_type: str | None = record.get("job_type")
         self.start_time: float = record["created_at"]
-        self.dir: str | None = str(store_dir) if store_dir is not None else None
+        #: the store directory (None with mode="disabled")
+        self.store_dir: str | None = str(store_dir) if store_dir is not None else None
+        self._files_dir: str | None = None  # run.dir, made on first use
+        self._saved: dict[str, tuple[float, int]] = {}  # name -> (mtime, size) of what save() kept
         self.config = config
-        self.summary = Summary(on_change=self._push_summary)
+        self.summary = Summary(on_change=self._push_summary, convert=self._summary_value)
+        self.summary.restore(record.get("summary") or {})  # a resumed run keeps its summary
         self._observe = self.summary.observe
+        self._remember = self.summary.remember
         self._writer = writer
         self._append_row = writer.rows.append if writer is not None else _Discard().append
         self._writer_warming = writer is not None  # until its first commit (see StoreWriter.wait_ready)
         self._live: LiveSession | None = None
         self._append_live: Any = None
-        self.live_cell_pending = False  # set by the notebook hooks on each new cell
+        self._live_cell_pending = False  # set by the notebook hooks on each new cell
         self._step = int(record.get("last_step", -1)) + 1
         self._pending: dict[str, Any] = {}
         self._next_summary_push = 0.0
@@ -72,6 +97,14 @@ class Run:
         self.system_monitor: Any = None  # nbtrack.system_metrics.SystemMonitor, started by init()
         self._state: RunState = "running"
         self._lock = threading.Lock()  # guards finish() against a concurrent atexit finish
+        self._fast = False  # log()'s fast path; decided after each slow call (see _fast_allowed)
+        self._before_finish = before_finish  # e.g. store the cells executed by now
+        self._on_finish = on_finish  # e.g. the session forgets the run
+        if writer is not None:
+            writer.on_new_id = self._new_id
+        self._options = InitOptions()  # what init() was given beyond the record (set_init_options)
+        self.preempting = False  # set by mark_preempting()
+        self._alerts = AlertLog(self)
 
     # -- identity ----------------------------------------------------------------------
     @property
@@ -83,6 +116,40 @@ class Run:
     def name(self, value: str) -> None:
         self._name = str(value)
         self._update({"name": self._name})
+
+    @property
+    def notes(self) -> str | None:
+        """The run's notes (settable: `run.notes = "..."` is stored)."""
+        return self._notes
+
+    @notes.setter
+    def notes(self, value: str | None) -> None:
+        self._notes = None if value is None else str(value)
+        self._update({"notes": self._notes})
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """The run's tags (settable: `run.tags = run.tags + ("best",)` is stored)."""
+        return self._tags
+
+    @tags.setter
+    def tags(self, value: Any) -> None:
+        self._tags = tuple(check_tags(value, "run.tags"))
+        self._update({"tags": list(self._tags)})
+
+    @property
+    def dir(self) -> str:
+        """The run's own folder (wandb's ``run.dir``): files written here are kept with
+        the run when it finishes. ``<store>/run-files/<id>``; a temporary folder when the
+        run keeps nothing (mode="disabled")."""
+        if self._files_dir is None:
+            if self.store_dir is not None:
+                folder = Path(self.store_dir) / RUN_FILES_DIR / self.id
+                folder.mkdir(parents=True, exist_ok=True)
+            else:
+                folder = Path(tempfile.mkdtemp(prefix=f"nbtrack-{self.id}-"))
+            self._files_dir = str(folder)
+        return self._files_dir
 
     @property
     def step(self) -> int:
@@ -109,8 +176,30 @@ class Run:
         Without `step`, each call commits a new step unless `commit=False`, in which case
         values accumulate into the current step. With `step`, values merge into that step
         until a higher step arrives (or `commit=True`). A step lower than the current one
-        is stored anyway, with one warning (wandb drops it silently).
+        is stored anyway, with one warning (wandb drops it silently). A step must be an
+        integer from 0 to `MAX_STEP` (2**53 - 1, the largest a browser's number holds
+        exactly); others raise ValueError and nothing of the call is logged.
         """
+        if self._fast and step is None and commit is None and type(data) is dict:
+            # The common call, log({"loss": 0.1, ...}) between plain steps, in as few
+            # operations as possible: it runs on every step of the user's loop.
+            for key, value in data.items():  # the same test as flatten_row's fast path
+                if (type(key) is not str or type(value) not in _FAST_VALUES or not key
+                        or key in RESERVED_KEYS or "\x00" in key):
+                    break
+            else:
+                row = data.copy()
+                self._remember(row)  # the summary's last values (no define_metric here)
+                row[STEP_KEY] = step = self._step
+                self._step = step + 1
+                row[TIME_KEY] = now = _now()
+                self._append_row(row)
+                if self._append_live is not None:
+                    self._append_live(row)
+                if now >= self._next_summary_push:
+                    self._next_summary_push = now + SUMMARY_PUSH_INTERVAL
+                    self._update({"summary": self.summary.as_dict(), "last_step": step})
+                return
         if self._finished:
             raise UsageError(f"run {self._name!r} is finished; start a new one with nbtrack.init() before log().")
         if type(data) is not dict:
@@ -118,6 +207,8 @@ class Run:
                 raise TypeError(
                     f"nbtrack.log expects a dict of metrics such as {{'loss': 0.1}}, got {type(data).__name__}."
                 )
+        if step is not None and (type(step) is not int or not 0 <= step <= MAX_STEP):
+            step = _as_step(step)  # before flattening: a refused call stores nothing (no media either)
         row = flatten_row(data, self._media)
         if step is None:
             if commit is None or commit:
@@ -129,8 +220,6 @@ class Run:
             else:
                 self._pending.update(row)
         else:
-            if type(step) is not int:
-                step = _as_step(step)
             if step > self._step:
                 if self._pending:
                     self._commit()
@@ -141,8 +230,24 @@ class Run:
             self._pending.update(row)
             if commit:
                 self._commit()
-        if self.live_cell_pending:
+        if self._live_cell_pending:
             self._show_live_in_cell()
+        self._fast = self._fast_allowed()
+
+    def _fast_allowed(self) -> bool:
+        """Whether the next plain log() may take the fast path (nothing pending or special)."""
+        return not (self._finished or self._pending or self._writer_warming or self._live_cell_pending
+                    or self.summary.has_definitions)
+
+    @property
+    def live_cell_pending(self) -> bool:
+        """Set by the notebook hooks on each new cell: the next log() shows the panel there."""
+        return self._live_cell_pending
+
+    @live_cell_pending.setter
+    def live_cell_pending(self, value: bool) -> None:
+        self._live_cell_pending = bool(value)
+        self._fast = self._fast_allowed()
 
     def _commit(self) -> None:
         row = self._pending
@@ -188,13 +293,21 @@ class Run:
 
     def _media(self, key: str, value: Any) -> Any:
         """Turn Image(s) into stored references; the writer keeps their bytes."""
-        from .media import media_blobs, media_ref
+        from .media import media_blobs, media_path, media_ref
 
         ref = media_ref(value)
         if self._writer is not None:
             for sha, data in media_blobs(value):
-                self._writer.add_file(_media_path(ref, sha), "media", data=data)
+                self._writer.add_file(media_path(ref, sha), "media", data=data)
+            if ref is not None and ref.get("_type") == "table":  # also the artifact run-<id>-<key>, as wandb
+                from .artifacts.run_tables import log_run_table
+
+                log_run_table(self, key, ref)
         return ref
+
+    def _summary_value(self, key: str, value: Any) -> Any:
+        """A value set with `run.summary[key] = value`, storable (media kept as with log())."""
+        return to_storable(key, value, self._media)
 
     def log_system(self, values: dict[str, float]) -> None:
         """Record machine/process samples (keys like "system/cpu") at the current step.
@@ -236,6 +349,7 @@ class Run:
         )
         definitions = self.summary.definitions()
         self._update({"metrics": definitions})
+        self._fast = self._fast_allowed()
         if self._live is not None:
             self._live.set_metrics(definitions)
         return definition
@@ -245,9 +359,12 @@ class Run:
         """Keep files with the run (content-addressed beside the store).
 
         The glob expands now. "now" copies them now, "live" now and again at finish if
-        they changed, "end" at finish. Returns the names the files have in the run.
+        they changed, "end" at finish. Returns the names the files have in the run. A glob
+        inside ``run.dir`` names files relative to it (as wandb does).
         """
         check_policy(policy)
+        if base_path is None and self._files_dir is not None and _inside(str(glob_str), self._files_dir):
+            base_path = self._files_dir
         note = absolute_glob_warning(str(glob_str), base_path)
         if note:
             warnings.warn(note, stacklevel=2)
@@ -266,7 +383,19 @@ class Run:
 
     def _save_file(self, name: str, path: str) -> None:
         if self._writer is not None:
+            self._saved[name] = _stat(path)
             self._writer.add_file(name, "file", source_path=path)
+
+    def _save_run_dir(self) -> None:
+        """At finish: keep what was written into run.dir (not already kept unchanged)."""
+        if self._files_dir is None or self._writer is None:
+            return
+        for folder, _, names in os.walk(self._files_dir):
+            for fname in sorted(names):
+                path = os.path.join(folder, fname)
+                name = os.path.relpath(path, self._files_dir).replace(os.sep, "/")
+                if self._saved.get(name) != _stat(path):
+                    self._save_file(name, path)
 
     # -- artifacts -----------------------------------------------------------------------
     def log_artifact(self, artifact_or_path: Any, name: str | None = None, type: str | None = None,
@@ -308,7 +437,7 @@ class Run:
         return self._live
 
     def _show_live_in_cell(self) -> None:
-        self.live_cell_pending = False
+        self._live_cell_pending = False
         if self._live is not None:
             self._live.show()
 
@@ -323,6 +452,7 @@ class Run:
             if self._finished:
                 return
             self._finished = True
+            self._fast = False
         if self.system_monitor is not None:
             self.system_monitor.stop()
         if self._pending:
@@ -333,9 +463,9 @@ class Run:
         for name, path in self._end_files + changed:
             if os.path.exists(path):
                 self._save_file(name, path)
-        from .snapshot import capture_at_finish
-
-        capture_at_finish(self)
+        self._save_run_dir()
+        if self._before_finish is not None:
+            self._before_finish(self)
         self._update(
             {
                 "state": final,
@@ -345,28 +475,39 @@ class Run:
                 "last_step": self._step - 1,
             }
         )
-        self._close_writer()
+        self._write_out()
         if self._live is not None:
             self._live.set_state(final, self.summary.as_dict())
             self._live.close()
-        from . import session
+        if self._on_finish is not None:
+            self._on_finish(self)
 
-        session.forget(self)
+    def _write_out(self) -> None:
+        """Durable finish: wait (at most FINISH_WAIT s) until the run is on disk.
 
-    def _close_writer(self) -> None:
+        The writer keeps up while the run logs, so this writes only the last interval.
+        Under storage trouble the run stays in memory and is retried in the background
+        (the process waits for it at exit): finish does not wait then, and says so once
+        per episode, not once per run.
+        """
         writer = self._writer
         if writer is None:
             return
+        deadline = time.monotonic() + FINISH_WAIT
         capture = self.capture_thread
         if capture is not None and capture.is_alive():
-            # let the background capture hand over the notebook file first, off the caller's thread
-            def close_after_capture() -> None:
-                capture.join(30)
-                writer.close(wait=False)
+            capture.join(FINISH_WAIT / 2)  # the code snapshot found at init goes with the run
+        writer.close()
+        if not writer.failing:
+            writer.flush(max(0.05, deadline - time.monotonic()))
+        if writer.failing:
+            # A write merely waiting its turn at the lock lands shortly (and any read in
+            # this process waits for it first): only trouble is worth a word.
+            writer.warn_pending_at_finish(self._name)
 
-            threading.Thread(target=close_after_capture, name="nbtrack-close", daemon=True).start()
-        else:
-            writer.close(wait=False)
+    def _new_id(self, run_id: str) -> None:
+        """The store gave this run a new id (its own was taken by another run)."""
+        self.id = run_id
 
     def __enter__(self) -> Run:
         return self
@@ -381,21 +522,23 @@ class Run:
 
 
 def _as_step(step: Any) -> int:
+    if isinstance(step, bool):
+        raise TypeError(f"nbtrack.log: step must be an integer, got {step!r}.")
     try:
         value = int(step)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise TypeError(f"nbtrack.log: step must be an integer, got {step!r}.") from None
     if value != step:
         raise TypeError(f"nbtrack.log: step must be an integer, got {step!r}.")
+    if not 0 <= value <= MAX_STEP:
+        raise ValueError(f"nbtrack.log: step must be between 0 and {MAX_STEP} (2**53 - 1), got {value}; "
+                         "nothing of this call was logged.")
     return value
 
 
-def _media_path(ref: Any, sha: str) -> str:
-    refs = ref.get("items", [ref]) if isinstance(ref, dict) else ref
-    for item in refs if isinstance(refs, list) else [refs]:
-        if isinstance(item, dict) and item.get("sha256") == sha:
-            return str(item["path"])
-    return f"media/{sha[:20]}"
+def _inside(path: str, folder: str) -> bool:
+    full = os.path.abspath(os.path.expanduser(path))
+    return os.path.isabs(os.path.expanduser(path)) and full.startswith(os.path.abspath(folder) + os.sep)
 
 
 def _stat(path: str) -> tuple[float, int]:

@@ -18,6 +18,18 @@ export function alpha(hex: string, a: number): string {
   return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${a})`;
 }
 
+/** Metric group: the prefix before the first "/", "" for ungrouped keys (charts/layout.ts
+ * has the live panel's full rules: sectionOf, sectionOrder). */
+export function groupOf(key: string): string {
+  const i = key.indexOf("/");
+  return i > 0 ? key.slice(0, i) : "";
+}
+
+export function groupOrder(a: string, b: string): number {
+  const rank = (g: string) => (g === "" ? 0 : g === "system" ? 2 : 1);
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 export function fmtNum(v: number | null | undefined): string {
   if (v === null || v === undefined || Number.isNaN(v)) return "–";
   if (!Number.isFinite(v)) return String(v);

@@ -18,10 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from ..store.store import hash_file
-from .download import default_root, materialise
+from ..store.editor import StoreEditor
+from ..store.store import Store, hash_file
+from .download import default_root, materialise, target_of
 from .manifest import ArtifactEntry, Manifest, clean_path
-from .names import check_name
+from .names import check_aliases, check_name
 
 
 class Artifact:
@@ -50,6 +51,7 @@ class Artifact:
         self._staging: str | None = None
         self._version: int | None = None
         self._aliases: list[str] = []
+        self._aliases_seen: list[str] = []  # as last logged or read: save() writes the difference
         self._digest: str | None = None
         self._logged_by: str | None = None
         self._final = False  # logged: contents are frozen
@@ -89,8 +91,15 @@ class Artifact:
 
     @property
     def aliases(self) -> list[str]:
-        """Aliases this version had when it was logged or read."""
-        return list(self._aliases)
+        """Aliases of this version: a list to edit in place (`aliases.append("best")`)
+        and write with `save()`, as in wandb."""
+        return self._aliases
+
+    @aliases.setter
+    def aliases(self, value: list[str]) -> None:
+        if isinstance(value, str) or not all(isinstance(a, str) for a in value):
+            raise TypeError("nbtrack.Artifact.aliases must be a list of strings.")
+        self._aliases = list(value)
 
     @property
     def state(self) -> str:
@@ -174,11 +183,18 @@ class Artifact:
             "locally and use add_file() or add_dir() instead."
         )
 
-    def add(self, obj: Any, name: str, overwrite: bool = False) -> Any:
-        raise NotImplementedError(
-            "nbtrack.Artifact.add: adding media/table objects is not supported yet; save them to a file "
-            "and use add_file()."
-        )
+    def add(self, obj: Any, name: str, overwrite: bool = False) -> ArtifactEntry:
+        """Add a Table, Image, PartitionedTable or JoinedTable as `name` (read back with `get`)."""
+        self._check_mutable()
+        from .objects import add_object
+
+        return add_object(self, obj, name, overwrite)
+
+    def get(self, name: str) -> Any:
+        """The Table / Image / PartitionedTable / JoinedTable added as `name`."""
+        from .objects import get_object
+
+        return get_object(self, name)
 
     def remove(self, item: str | ArtifactEntry) -> None:
         """Remove a file (by its name in the artifact) before logging."""
@@ -221,7 +237,7 @@ class Artifact:
     def checkout(self, root: str | os.PathLike[str] | None = None) -> str:
         """Make ``root`` hold exactly this artifact's files (others are deleted)."""
         target = Path(self.download(root))
-        keep = {target / e.path for e in self._entries.values()}
+        keep = {target_of(target, e) for e in self._entries.values()}
         for path in sorted(target.rglob("*"), reverse=True):
             if path.is_file() and path not in keep:
                 path.unlink()
@@ -235,7 +251,7 @@ class Artifact:
             raise ValueError(f"nbtrack.Artifact.verify: {target} holds {sorted(found ^ set(self._entries))} "
                              "that differ from the artifact's file list.")
         for e in self._entries.values():
-            if hash_file(target / e.path)[0] != e.digest:
+            if hash_file(target_of(target, e))[0] != e.digest:
                 raise ValueError(f"nbtrack.Artifact.verify: {e.path} differs from the artifact.")
 
     # -- logging -----------------------------------------------------------------------
@@ -266,8 +282,16 @@ class Artifact:
         return not self._final
 
     def save(self, project: str | None = None, settings: Any = None) -> None:
-        """Log the artifact with the active run, or with a short run of its own (as wandb)."""
+        """Log a draft with the active run, or with a short run of its own (as wandb).
+
+        On a logged version, write its edited `description`, `metadata`, `tags` and
+        `aliases` to the store (the files of a version never change).
+        """
         from .. import session
+
+        if self._final:
+            self._save_edits()
+            return
 
         run = session.active()
         if run is not None:
@@ -323,9 +347,9 @@ class Artifact:
             session = sys.modules.get("nbtrack.session")
             run = session.active() if session is not None else None
             if run is not None:
-                if not getattr(run, "dir", None):
+                if not getattr(run, "store_dir", None):
                     return None
-                self._store_root = Path(run.dir)
+                self._store_root = Path(run.store_dir)
             else:
                 from ..store.paths import resolve_store_dir
 
@@ -334,8 +358,6 @@ class Artifact:
 
     def _stage(self, path: str) -> tuple[str, int, str]:
         """Copy a file's current content somewhere stable; (sha256, size, where)."""
-        from ..store.store import Store
-
         root = self._blob_root()
         if root is not None:
             try:
@@ -345,6 +367,29 @@ class Artifact:
         if self._staging is None:
             self._staging = tempfile.mkdtemp(prefix="nbtrack-artifact-")
         return _put(Store(self._staging), path)  # the same content-addressed layout, privately
+
+    def _save_edits(self) -> None:
+        from .ops import update_version  # ops loads pyarrow: only when an edit is written
+
+        if self._writer is not None or self._version is None:
+            self.wait()
+        if self._version is None or self._store_root is None or self.project is None:
+            return  # logged by a run that keeps nothing (mode="disabled")
+        if self.metadata is not None and not isinstance(self.metadata, dict):
+            raise TypeError("nbtrack.Artifact: metadata must be a dict.")
+        wanted = list(dict.fromkeys(self._aliases))
+        added = [a for a in wanted if a not in self._aliases_seen]
+        removed = [a for a in self._aliases_seen if a not in wanted]
+        if added:
+            valid = check_aliases(added)
+            added = [a for a in valid if a != "latest" or "latest" in added]
+        result = StoreEditor(Store(self._store_root)).apply(
+            update_version(self.project, self._base, self._version, self.description, dict(self.metadata or {}),
+                           list(self.tags), added, removed))
+        if "error" in result:
+            raise ValueError(result["error"])
+        self._aliases = list(result["aliases"])
+        self._aliases_seen = list(self._aliases)
 
     def _on_commit(self, result: dict[str, Any]) -> None:
         if "error" in result:
@@ -372,6 +417,7 @@ class Artifact:
         art._version = int(row["version"])
         art._digest = row["digest"]
         art._aliases = list(row["aliases"])
+        art._aliases_seen = list(art._aliases)
         art._logged_by = row["created_by_run"]
         for path, sha, size in row["files"]:
             art._entries[path] = ArtifactEntry(path, sha, size, None, art)

@@ -91,3 +91,32 @@ def _lineage(con: Any, run_id: str, project: str, name: str, version: int, direc
                        "AND version = ? AND direction = ?", row).fetchall()[0][0]
     if not seen:
         con.execute("INSERT INTO lineage VALUES (?, ?, ?, ?, ?, ?)", [*row, now])
+
+
+def update_version(project: str, name: str, version: int, description: str | None, metadata: dict[str, Any],
+                   tags: list[str], added: list[str], removed: list[str]) -> Callable[[Any], dict[str, Any]]:
+    """An operation that writes edits of a committed version: description, metadata, tags,
+    aliases added (moved here from other versions) and removed (from this version only);
+    returns the version's aliases after the edit."""
+    meta_json = json.dumps(metadata, default=str)
+
+    def apply(con: Any) -> dict[str, Any]:
+        key = [project, name, version]
+        found = con.execute("SELECT count(*) FROM artifact_versions WHERE project = ? AND name = ? AND version = ?",
+                            key).fetchall()[0][0]
+        if not found:
+            return {"error": f"artifact {project}/{name}:v{version} is no longer in the store."}
+        con.execute("UPDATE artifact_versions SET description = ?, metadata = ?, tags = ? "
+                    "WHERE project = ? AND name = ? AND version = ?", [description, meta_json, list(tags), *key])
+        for alias in removed:
+            con.execute("DELETE FROM artifact_aliases WHERE project = ? AND name = ? AND version = ? AND alias = ?",
+                        [*key, alias])
+        for alias in added:
+            con.execute("DELETE FROM artifact_aliases WHERE project = ? AND name = ? AND alias = ?",
+                        [project, name, alias])
+            con.execute("INSERT INTO artifact_aliases VALUES (?, ?, ?, ?)", [project, name, alias, version])
+        rows = con.execute("SELECT alias FROM artifact_aliases WHERE project = ? AND name = ? AND version = ? "
+                           "ORDER BY alias", key).fetchall()
+        return {"version": version, "aliases": [r[0] for r in rows]}
+
+    return apply

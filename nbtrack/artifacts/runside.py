@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ..plain_values import plain_value
 from . import ops, query
 from .artifact import Artifact
 from .download import source_of
@@ -55,7 +56,9 @@ def log_artifact(run: Run, artifact_or_path: Artifact | str | os.PathLike[str], 
     art._store_root = Path(store.root)
     art._writer = writer
     art._aliases = alias_list
+    art._aliases_seen = list(alias_list)
     art._logged_by = run.id
+    art.metadata = plain_value(art.metadata, "metadata", "nbtrack.Artifact")  # kept like config values
     writer.add_operation(
         ops.log_version(run.project, art._base, art.type, art.description, art.metadata, art.tags,
                         list(art._entries.values()), alias_list, run.id, direction, art.incremental),
@@ -112,8 +115,8 @@ def _as_artifact(run: Run, value: Any, name: str | None, type: str | None) -> Ar
                                   "pass a local file or directory.")
     base = os.path.basename(os.path.normpath(path))
     art = Artifact(name or re.sub(r"[^A-Za-z0-9_.-]", "_", f"run-{run.id}-{base}"), type or "unspecified")
-    if run.dir is not None:
-        art._store_root = Path(run.dir)
+    if run.store_dir is not None:
+        art._store_root = Path(run.store_dir)
     if os.path.isdir(path):
         art.add_dir(path)
     elif os.path.isfile(path):

@@ -8,6 +8,7 @@ a timeout per call; no git, no repository or a stuck git just gives ``None``.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import re
@@ -73,11 +74,30 @@ def _memory_total() -> int | None:
         return None
 
 
-def environment(cwd: str | None = None) -> dict[str, Any]:
+_git_lock = threading.Lock()
+_git_cache: dict[tuple[str, Any], dict[str, Any] | None] = {}
+
+
+def _git_once(cwd: str, reuse_key: Any) -> dict[str, Any] | None:
+    """``git_info(cwd)``, asked once per ``reuse_key`` (a notebook cell's execution)."""
+    if reuse_key is None:
+        return git_info(cwd)
+    key = (cwd, reuse_key)
+    with _git_lock:
+        if key not in _git_cache:
+            _git_cache.clear()
+            _git_cache[key] = git_info(cwd)
+        found = _git_cache[key]
+    return json.loads(json.dumps(found)) if found is not None else None
+
+
+def environment(cwd: str | None = None, reuse_key: Any = None) -> dict[str, Any]:
     """A JSON-able description of this process's environment.
 
     Keys: python {version, implementation, executable}, platform, os, hostname,
     cpu_count, memory_total (bytes), cwd, argv, git (``git_info(cwd)``), packages.
+    Runs started with the same ``reuse_key`` (the runs of one sweep loop in one cell)
+    share one look at git: its state cannot change while the cell runs.
     """
     cwd = os.path.abspath(cwd) if cwd else os.getcwd()
     return {
@@ -93,7 +113,7 @@ def environment(cwd: str | None = None) -> dict[str, Any]:
         "memory_total": _memory_total(),
         "cwd": cwd,
         "argv": list(sys.argv),
-        "git": git_info(cwd),
+        "git": _git_once(cwd, reuse_key),
         "packages": packages(),
     }
 

@@ -78,10 +78,10 @@ def _log_checkpoint(run: Run, path: str | os.PathLike[str], epoch: int | None, a
     the run keeps nothing (mode="disabled").
     """
     source = os.fspath(path)
-    if run.dir is None or not os.path.exists(source):
+    if run.store_dir is None or not os.path.exists(source):
         return None
     artifact = Artifact(name, "model", metadata={"epoch": int(epoch)} if epoch is not None else None)
-    artifact._store_root = Path(run.dir)  # stage the blobs in this run's store, active or not
+    artifact._store_root = Path(run.store_dir)  # stage the blobs in this run's store, active or not
     if os.path.isdir(source):
         artifact.add_dir(source)
     else:

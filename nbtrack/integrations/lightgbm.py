@@ -11,16 +11,19 @@ and logs the feature importance as ``{"_type": "bar", "labels", "values"}``.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from typing import TYPE_CHECKING, Any, Callable
 
 import lightgbm
 
-from ._common import plain, resolve_run
+from ..media import Table
+from ._common import _log_checkpoint, plain, resolve_run
 
 if TYPE_CHECKING:
     from ..tracked_run import Run
 
-__all__ = ["log_summary", "nbtrack_callback", "wandb_callback"]
+__all__ = ["log_summary", "nbtrack_callback", "wandb_callback", "wandb_log_summary"]
 
 
 def nbtrack_callback(run: Run | None = None, log_params: bool = True, define_metric: bool = True) -> Callable[[Any], None]:
@@ -63,5 +66,28 @@ def log_summary(model: Any, run: Run | None = None, feature_importance: bool = T
                    commit=False)
 
 
-#: wandb's name.
-wandb_callback = nbtrack_callback
+def wandb_callback(log_params: bool = True, define_metric: bool = True, run: Run | None = None) -> Callable[[Any], None]:
+    """wandb's `wandb_callback(log_params, define_metric)`: `nbtrack_callback` with wandb's argument order."""
+    return nbtrack_callback(run=run, log_params=log_params, define_metric=define_metric)
+
+
+def wandb_log_summary(model: Any, log_trees: bool = False, save_model_checkpoint: bool = False,
+                      log_feature_importance: bool = True, run: Run | None = None) -> None:
+    """wandb's `log_summary(model, log_trees, save_model_checkpoint, log_feature_importance)`:
+    the summary and importance of `log_summary`, the booster kept as the "model" artifact
+    `<run id>_model` with `save_model_checkpoint`, and with `log_trees` each tree's shape
+    (leaves, depth) as a Table `trees`."""
+    target = resolve_run(run, "lightgbm log_summary")
+    log_summary(model, run=target, feature_importance=log_feature_importance)
+    booster = getattr(model, "booster_", model)
+    if log_trees:
+        info = booster.dump_model().get("tree_info", [])
+        table = Table(columns=["tree_index", "num_leaves", "shrinkage"])
+        for tree in info:
+            table.add_data(int(tree.get("tree_index", 0)), int(tree.get("num_leaves", 0)), float(tree.get("shrinkage", 1.0)))
+        target.log({"trees": table}, commit=False)
+    if save_model_checkpoint:
+        with tempfile.TemporaryDirectory(prefix="nbtrack-lightgbm-") as tmp:
+            path = os.path.join(tmp, "model.txt")
+            booster.save_model(path)
+            _log_checkpoint(target, path, None, ["latest"], f"{target.id}_model")

@@ -97,7 +97,7 @@ class NbtrackLogger(Logger):
     @property
     def save_dir(self) -> str | None:
         """The store directory."""
-        return self._run.dir if self._run is not None else (os.fspath(self._dir) if self._dir else None)
+        return self._run.store_dir if self._run is not None else (os.fspath(self._dir) if self._dir else None)
 
     @rank_zero_only
     def log_hyperparams(self, params: dict[str, Any] | Namespace, *args: Any, **kwargs: Any) -> None:

@@ -12,11 +12,13 @@ and, with ``log_feature_importance``, a ``feature_importance`` bar value
 
 from __future__ import annotations
 
+import os
+import tempfile
 from typing import TYPE_CHECKING, Any
 
 import xgboost
 
-from ._common import resolve_run
+from ._common import _log_checkpoint, resolve_run
 
 if TYPE_CHECKING:
     from ..tracked_run import Run
@@ -27,11 +29,14 @@ __all__ = ["NbtrackCallback", "WandbCallback"]
 class NbtrackCallback(xgboost.callback.TrainingCallback):
     """Log XGBoost's evaluation results every boosting round (see the module doc)."""
 
-    def __init__(self, run: Run | None = None, log_feature_importance: bool = True, define_metric: bool = True) -> None:
+    def __init__(self, run: Run | None = None, log_feature_importance: bool = True, define_metric: bool = True,
+                 importance_type: str = "gain", log_model: bool = False) -> None:
         super().__init__()
         self._explicit_run = run
         self.log_feature_importance = log_feature_importance
         self.define_metric = define_metric
+        self.importance_type = importance_type
+        self.log_model = log_model
 
     @property
     def run(self) -> Run:
@@ -76,16 +81,28 @@ class NbtrackCallback(xgboost.callback.TrainingCallback):
                 run.summary[attr] = float(value) if attr == "best_score" else int(value)
         if self.log_feature_importance:
             try:
-                scores = model.get_score(importance_type="gain")
+                scores = model.get_score(importance_type=self.importance_type)
             except Exception:  # noqa: BLE001 - linear boosters have none
                 scores = {}
             if scores:
                 ordered = sorted(scores.items(), key=lambda kv: -kv[1])[:30]
-                run.log({"feature_importance": {"_type": "bar", "kind": "feature_importances", "source": "gain",
+                run.log({"feature_importance": {"_type": "bar", "kind": "feature_importances", "source": self.importance_type,
                                                 "labels": [k for k, _ in ordered], "values": [float(v) for _, v in ordered]}},
                         commit=False)
+        if self.log_model:
+            with tempfile.TemporaryDirectory(prefix="nbtrack-xgboost-") as tmp:
+                path = os.path.join(tmp, "model.json")
+                model.save_model(path)
+                _log_checkpoint(run, path, None, ["latest"], f"{run.id}_model")
         return model
 
 
-#: wandb's name.
-WandbCallback = NbtrackCallback
+class WandbCallback(NbtrackCallback):
+    """wandb's XGBoost callback, with wandb's arguments: `log_model` keeps the trained
+    booster as the "model" artifact `<run id>_model`; `importance_type` picks XGBoost's
+    feature importance ("gain", "weight", "cover", ...)."""
+
+    def __init__(self, log_model: bool = False, log_feature_importance: bool = True, importance_type: str = "gain",
+                 define_metric: bool = True, run: Run | None = None) -> None:
+        super().__init__(run=run, log_feature_importance=log_feature_importance, define_metric=define_metric,
+                         importance_type=importance_type, log_model=log_model)

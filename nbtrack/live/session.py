@@ -9,6 +9,7 @@ from typing import Any, TypedDict
 
 import numpy as np
 
+from ..projects import project_from_path
 from .layout import x_metric
 from .messages import EarlierMsg, MetricMeta, RunInfo, SnapSeries
 from .mirror import DEFAULT_CAP
@@ -215,7 +216,7 @@ def compare(run_ids: list[str] | None = None, project: str | None = None, keys: 
             store_root: str | None = None, width_px: int = 800, limit: int = 10) -> LivePanel:
     """Overlay runs from the store (downsampled in DuckDB) in the same panel UI."""
     reader = _reader(store_root)
-    recs = list(reader.runs(project=project))
+    recs = list(reader.runs(project=project_from_path(project)))
     if run_ids is not None:
         by_id = {r.get("id"): r for r in recs}
         recs = [by_id[i] for i in run_ids if i in by_id]

@@ -17,9 +17,11 @@ from typing import Any
 
 from nbtrack.media.data import Histogram, Table
 from nbtrack.media.image import Image
+from nbtrack.media.table_sets import JoinedTable, PartitionedTable
 from nbtrack.media.thumbs import thumbnail
 
-__all__ = ["GALLERY_TYPE", "Histogram", "Image", "Table", "is_media", "media_blobs", "media_ref", "thumbnail"]
+__all__ = ["GALLERY_TYPE", "Histogram", "Image", "JoinedTable", "PartitionedTable", "Table", "is_media",
+           "media_blobs", "media_path", "media_ref", "thumbnail"]
 
 _DATA_TYPES = (Table, Histogram)
 
@@ -56,6 +58,8 @@ def media_blobs(value: Any) -> list[tuple[str, bytes]]:
         images = [value]
     elif _is_gallery(value):
         images = list(value)
+    elif isinstance(value, Table):
+        images = value.media()
     else:
         return []
     seen: set[str] = set()
@@ -66,3 +70,27 @@ def media_blobs(value: Any) -> list[tuple[str, bytes]]:
                 seen.add(sha)
                 out.append((sha, data))
     return out
+
+
+def media_path(ref: Any, sha: str) -> str:
+    """The path a media reference (an image, a gallery, a table's media cells) gives the
+    blob `sha` (``media/<sha[:20]>`` when none names it)."""
+    found = _find_path(ref, sha)
+    return found if found is not None else f"media/{sha[:20]}"
+
+
+def _find_path(ref: Any, sha: str) -> str | None:
+    if isinstance(ref, dict):
+        if ref.get("sha256") == sha and "path" in ref:
+            return str(ref["path"])
+        values: Any = ref.values()
+    elif isinstance(ref, list):
+        values = ref
+    else:
+        return None
+    for value in values:
+        if isinstance(value, (dict, list)):
+            found = _find_path(value, sha)
+            if found is not None:
+                return found
+    return None

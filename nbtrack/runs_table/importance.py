@@ -15,6 +15,7 @@ import numpy as np
 
 MAX_ROWS = 5000
 MIN_ROWS = 3
+_F32_MAX = float(np.finfo(np.float32).max)
 
 
 def _encode(values: Sequence[Any]) -> tuple[np.ndarray, bool]:
@@ -69,6 +70,7 @@ def importance(params: dict[str, Sequence[Any]], metric: Sequence[Any], use_skle
         X = np.column_stack([cols[k] for k in names])
         med = np.nanmedian(np.where(np.isfinite(X), X, np.nan), axis=0)
         X = np.where(np.isfinite(X), X, np.nan_to_num(med)[None, :])
+        X = np.clip(X, -_F32_MAX, _F32_MAX)  # scikit-learn's trees work in float32
         if n > MAX_ROWS:
             pick = np.random.default_rng(seed).choice(n, MAX_ROWS, replace=False)
             X, yy = X[pick], y[pick]

@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..store.liveness import effective_state
+from ..flatten import flatten_config
 from .messages import Column, Rows
 
 FIXED: list[Column] = [
@@ -30,17 +31,15 @@ _SQL = ("SELECT id, project, name, notes, tags, state, created_at, finished_at, 
         "pid_started_at, config::VARCHAR AS config, summary::VARCHAR AS summary FROM runs")
 
 
-def flat(data: Any, prefix: str = "") -> dict[str, Any]:
-    """Nested dicts as ``a.b`` keys (media references and other ``_type`` dicts stay whole)."""
-    out: dict[str, Any] = {}
+def flat(data: Any) -> dict[str, Any]:
+    """Nested dicts as ``a.b`` keys (media references and other ``_type`` dicts stay whole;
+    a dotted key colliding with a nested path is shown as ``[a.b]``: see flatten_config)."""
     if not isinstance(data, dict):
-        return out
-    for key, value in data.items():
-        if isinstance(value, dict) and "_type" not in value and value:
-            out.update(flat(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
+        return {}
+    return flatten_config(data)
+
+
+_FLOAT_INT = 2**1023  # ints below this convert to float without overflow
 
 
 def _is_num(v: Any) -> bool:
@@ -49,6 +48,8 @@ def _is_num(v: Any) -> bool:
 
 def _cell(v: Any) -> Any:
     """A config/summary value as the table shows it: numbers stay, the rest is text."""
+    if type(v) is int and not -_FLOAT_INT < v < _FLOAT_INT:
+        return str(v)  # an int no float holds (10**400): shown as text, never an overflow
     if v is None or isinstance(v, str) or _is_num(v):
         return v
     if isinstance(v, bool):
@@ -122,7 +123,7 @@ def load_table(reader: Any, project: str | None = None, now: float | None = None
         for src, dest in (("config", cfg_cols), ("summary", sum_cols)):
             try:
                 values = flat(json.loads(rec[src])) if rec[src] else {}
-            except ValueError:
+            except (ValueError, RecursionError):
                 values = {}
             for k, v in values.items():
                 col = dest.get(k)

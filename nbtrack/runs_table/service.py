@@ -3,6 +3,10 @@
 Every store access goes through StoreReader (shared lock held only while copying out)
 or StoreEditor (exclusive lock for an edit). No user text is pasted into SQL: filters
 are parsed (filters.py) and evaluated in Python; ids and keys are parameters.
+
+Requests come from the browser and are untrusted: every run id they name is looked up
+within the table's project (a table of project "a" neither shows, diffs, edits nor
+deletes a run of project "b"), and message fields are checked for type.
 """
 
 from __future__ import annotations
@@ -12,11 +16,14 @@ import os
 import time
 from typing import Any
 
+from ..projects import project_from_path
 from ..store.editor import StoreEditor
+from ..store.errors import UnsafeStoreEntry
 from ..store.reader import StoreReader
 from ..store.store import Store
 from . import diff, filters
 from .importance import importance
+from .logged_tables import logged_tables
 from .queries import TableData, curves, flat, load_table
 
 PAGE_ROWS = 200  # rows in the saved ``page`` trait
@@ -30,7 +37,7 @@ class TableService:
     def __init__(self, project: str | None = None, dir: str | os.PathLike[str] | None = None) -> None:
         from ..store.paths import resolve_store_dir
 
-        self.project = project
+        self.project = project_from_path(project)
         self.store = Store(resolve_store_dir(dir))
         self.reader = StoreReader(self.store)
         self.editor = StoreEditor(self.store)
@@ -64,9 +71,37 @@ class TableService:
         rows, buffers = data.rows(binary=True)
         return {"columns": data.columns, "rows": rows, "total": len(data)}, buffers
 
+    # -- scope -----------------------------------------------------------------------------
+    def _run(self, run_id: Any) -> Any:
+        """The record of one run of this table's project; ValueError if there is none."""
+        rid = _text(run_id, "id")
+        found = self.reader.runs(project=self.project, ids=[rid])
+        if not found:
+            where = f" of project {self.project!r}" if self.project is not None else ""
+            raise ValueError(f"run {rid!r} is not a run{where} in this store")
+        return found[0]
+
+    def _in_scope(self, ids: list[str]) -> list[str]:
+        """The ids (order kept) that name runs of this table's project."""
+        if self.project is None or not ids:
+            return ids
+        mine = {r["id"] for r in self.reader.runs(project=self.project, ids=ids)}
+        return [i for i in ids if i in mine]
+
+    def _stored_size(self, f: Any) -> float:
+        """The real size of a file's blob (a shared store's ``size`` column is untrusted)."""
+        try:
+            return os.path.getsize(self.store.blob_path(f.sha256))
+        except (OSError, UnsafeStoreEntry):
+            return float("inf")
+
+    # -- requests ------------------------------------------------------------------------
     def _on_curves(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
-        ids = [str(i) for i in msg.get("ids", [])][:50]
-        series, buffers = curves(self.reader, ids, str(msg.get("key", "")), int(msg.get("width", 800)))
+        ids = self._in_scope(_id_list(msg, "ids")[:50])
+        width = msg.get("width", 800)
+        if not isinstance(width, (int, float)) or isinstance(width, bool) or width != width:
+            raise ValueError("curves: width must be a number")
+        series, buffers = curves(self.reader, ids, _text(msg.get("key", ""), "key"), int(width)) if ids else ([], [])
         return {"key": msg.get("key"), "series": series}, buffers
 
     def _on_importance(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
@@ -87,9 +122,7 @@ class TableService:
     def _on_detail(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
         from ..api import ApiRun
 
-        rec = self.reader.run(str(msg.get("id", "")))
-        if rec is None:
-            raise ValueError("this run is no longer in the store")
+        rec = self._run(msg.get("id"))
         run = ApiRun(rec, self.reader)
         env = dict(rec.get("environment") or {})
         pkgs = env.pop("packages", None)
@@ -98,11 +131,11 @@ class TableService:
         images = []
         for f in files:
             if f.kind == "media" and f.name.lower().endswith((".png", ".jpg", ".jpeg", ".gif")) and len(images) < MAX_IMAGES:
-                if f.size <= MAX_IMAGE_BYTES:
+                if f.size <= MAX_IMAGE_BYTES and self._stored_size(f) <= MAX_IMAGE_BYTES:
                     try:
                         mime = "image/png" if f.name.lower().endswith(".png") else "image/jpeg" if "jp" in f.name.lower()[-5:] else "image/gif"
                         images.append({"name": f.name, "src": f"data:{mime};base64," + base64.b64encode(f.read()).decode("ascii")})
-                    except OSError:
+                    except (OSError, UnsafeStoreEntry):
                         pass
         try:
             cells = diff.notebook_cells(run.code())
@@ -114,9 +147,11 @@ class TableService:
             "finished_at": rec.get("finished_at"), "config": _jsonable(flat(run.config)),
             "summary": _jsonable(flat(run.summary)), "environment": _jsonable(env),
             "packages": sorted(f"{k}=={v}" for k, v in (pkgs or {}).items()) if isinstance(pkgs, dict) else [],
-            "git_diff": _read_text(git_diff, 200_000),
+            "git_diff": _read_text(git_diff, 200_000) if git_diff is None or self._stored_size(git_diff) <= 20_000_000
+            else "(the stored git diff is too large to show)",
             "files": [{"name": f.name, "size": f.size, "kind": f.kind} for f in files],
-            "images": images, "cells": cells,
+            "images": images, "cells": cells, "tables": logged_tables(self.reader, run.id),
+            "alerts": [{k: a.get(k) for k in ("title", "text", "level", "created_at", "step")} for a in _alerts(run)],
         }}, []
 
     def _on_diff(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
@@ -125,10 +160,7 @@ class TableService:
         out: dict[str, Any] = {}
         runs = []
         for key in ("a", "b"):
-            rec = self.reader.run(str(msg.get(key, "")))
-            if rec is None:
-                raise ValueError(f"run {msg.get(key)!r} is not in the store")
-            runs.append(ApiRun(rec, self.reader))
+            runs.append(ApiRun(self._run(msg.get(key)), self.reader))
         a, b = runs
         ta, tb = (diff.code_text(diff.notebook_cells(r.code()))[:MAX_DIFF_TEXT] for r in (a, b))
         out["code"] = diff.text_diff(ta, tb, f"{a.name} ({a.id})", f"{b.name} ({b.id})")
@@ -137,19 +169,46 @@ class TableService:
         return out, []
 
     def _on_edit(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
-        rid = str(msg.get("id", ""))
+        rid = _text(msg.get("id"), "id")
         tags = msg.get("tags")
-        self.editor.update(rid, name=msg.get("name"), notes=msg.get("notes"),
-                           tags=[str(t) for t in tags] if isinstance(tags, list) else None)
+        name, notes = msg.get("name"), msg.get("notes")
+        self.editor.update(rid, name=None if name is None else _text(name, "name"),
+                           notes=None if notes is None else _text(notes, "notes"),
+                           tags=[_text(t, "tag") for t in tags] if isinstance(tags, list) else None,
+                           project=self.project)
         rec = self.reader.run(rid) or {}
         return {"id": rid, "name": rec.get("name") or rid, "notes": rec.get("notes") or "",
                 "tags": list(rec.get("tags") or [])}, []
 
     def _on_delete(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
-        deleted = self.editor.delete([str(i) for i in msg.get("ids", [])])
+        deleted = self.editor.delete(_id_list(msg, "ids"), project=self.project)
         if self.data is not None:
             self.load()
         return {"deleted": deleted}, []
+
+
+def _alerts(run: Any) -> list[dict[str, Any]]:
+    try:
+        return run.alerts()[-50:]
+    except (OSError, ValueError):  # a missing blob or a damaged alert file must not break the page
+        return []
+
+
+def _text(value: Any, what: str) -> str:
+    """A string field of a request (numbers are accepted as their text), else ValueError."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError(f"{what} must be a string, got {type(value).__name__}")
+
+
+def _id_list(msg: dict[str, Any], field: str) -> list[str]:
+    """A list of run ids from a request (a lone string is not a list of characters)."""
+    value = msg.get(field, [])
+    if not isinstance(value, list):
+        raise ValueError(f"{field} must be a list of run ids")
+    return [_text(v, "a run id") for v in value]
 
 
 def _read_text(f: Any, cap: int) -> str:
@@ -157,7 +216,7 @@ def _read_text(f: Any, cap: int) -> str:
         return ""
     try:
         return f.read()[:cap].decode("utf-8", "replace")
-    except OSError:
+    except (OSError, UnsafeStoreEntry):
         return ""
 
 

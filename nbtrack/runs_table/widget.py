@@ -46,7 +46,7 @@ class RunsTable(anywidget.AnyWidget):
             self._service.filtered_ids(filter)  # raises FilterError now, in the cell
         page, _ = data.rows(limit=page_rows)
         kwargs.setdefault("uid", uuid.uuid4().hex)
-        super().__init__(project=project, columns=data.columns, page=page, total=len(data),
+        super().__init__(project=self._service.project, columns=data.columns, page=page, total=len(data),
                          filter=filter, **kwargs)
         self.errors: list[str] = []
         self.on_msg(self._on_custom)

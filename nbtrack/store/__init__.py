@@ -12,7 +12,10 @@ from typing import Any
 _EXPORTS = {
     "Store": "store",
     "StoreWriter": "writer",
+    "RunWriter": "run_writer",
+    "open_run": "live_writers",
     "flush_all": "live_writers",
+    "flush_store": "live_writers",
     "StoreReader": "reader",
     "effective_state": "liveness",
     "resolve_store_dir": "paths",

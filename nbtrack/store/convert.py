@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from .records import STEP_KEY, TIME_KEY, HistoryRow
+from .safe_values import clean_text
 
 SCHEMA = pa.schema(
     [
@@ -34,6 +35,14 @@ def _dumps(value: Any) -> str:
         return json.dumps(value, default=str, allow_nan=True)
     except (ValueError, TypeError, RecursionError):  # circular or odd keys: keep the repr
         return json.dumps(repr(value))
+
+
+def _strings(values: list[Any]) -> pa.Array:
+    """A string column; text with lone surrogates is escaped rather than refused."""
+    try:
+        return pa.array(values, type=pa.string())
+    except UnicodeEncodeError:
+        return pa.array([clean_text(v) if isinstance(v, str) else v for v in values], type=pa.string())
 
 
 def _classify(values: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:
@@ -93,16 +102,36 @@ def rows_to_arrow(rows: Sequence[HistoryRow]) -> pa.Table:
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
         nums, texts, jsons = _classify(values)
         num = pa.array(nums, type=pa.float64())
-        text = pa.array(texts, type=pa.string())
+        text = _strings(texts)
         json_col = pa.array(jsons, type=pa.string())
     try:
-        key_col = pa.array(keys, type=pa.string())
+        key_col = _strings(keys)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-        key_col = pa.array([str(k) for k in keys], type=pa.string())
+        key_col = _strings([str(k) for k in keys])
     return pa.Table.from_arrays(
         [pa.array(steps), pa.array(tss), key_col, num, text, json_col],
         schema=SCHEMA,
     )
 
 
-__all__ = ["rows_to_arrow", "SCHEMA"]
+def rows_to_arrow_checked(rows: Sequence[HistoryRow]) -> tuple[pa.Table | None, list[tuple[Any, str]]]:
+    """Like :func:`rows_to_arrow`, but a row that cannot be converted is left out.
+
+    Returns the table of the good rows and, for each bad row, its step and the reason.
+    """
+    try:
+        return rows_to_arrow(rows), []
+    except Exception:  # noqa: BLE001 - find the bad rows one by one below
+        pass
+    good: list[HistoryRow] = []
+    bad: list[tuple[Any, str]] = []
+    for row in rows:
+        try:
+            rows_to_arrow([row])
+            good.append(row)
+        except Exception as exc:  # noqa: BLE001 - one bad row must not block the run
+            bad.append((row.get(STEP_KEY), f"{type(exc).__name__}: {exc}"))
+    return (rows_to_arrow(good) if good else None), bad
+
+
+__all__ = ["rows_to_arrow", "rows_to_arrow_checked", "SCHEMA"]

@@ -1,4 +1,5 @@
-"""Edit stored runs from a reader's side (the runs table): rename, notes, tags, delete.
+"""Edit stored runs from a reader's side (the runs table, the read API): rename, notes,
+tags, group, job type, config, summary, add a file, delete.
 
 Each call takes the store's exclusive lock, changes only the named columns (a partial
 UPDATE through ``runsql.upsert_run``) and releases it. A running run's own writer sends
@@ -14,7 +15,8 @@ insert the run again at its next batch.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+import time
+from typing import Any, Callable, Sequence
 
 from . import live_writers, runsql
 from .liveness import effective_state
@@ -33,9 +35,19 @@ class StoreEditor:
         self.lock_timeout = lock_timeout
 
     def update(self, run_id: str, *, name: str | None = None, notes: str | None = None,
-               tags: Sequence[str] | None = None) -> None:
-        """Set the given fields of one run (others untouched); RunNotFound if absent."""
+               tags: Sequence[str] | None = None, group: str | None = None, job_type: str | None = None,
+               config: dict[str, Any] | None = None, summary: dict[str, Any] | None = None,
+               project: str | None = None) -> None:
+        """Set the given fields of one run (others untouched); RunNotFound if absent.
+
+        ``config`` and ``summary`` replace the stored dicts whole (the read API edits a
+        copy and writes it back). With ``project``, a run of another project counts as
+        absent (checked under the exclusive lock, in the same statement that finds the run).
+        """
         fields: dict[str, Any] = {}
+        for key, value in (("group", group), ("job_type", job_type), ("config", config), ("summary", summary)):
+            if value is not None:
+                fields[key] = value
         if name is not None:
             name = str(name).strip()
             if not name:
@@ -52,20 +64,50 @@ class StoreEditor:
             fields["tags"] = clean
         if not fields:
             return
-        live_writers.flush_all(timeout=5.0)
+        live_writers.flush_store(self.store, timeout=5.0)
+        with self.store.write(timeout=self.lock_timeout) as con:
+            scope, params = _scope(project)
+            if not con.execute(f"SELECT count(*) FROM runs WHERE id = ?{scope}", [run_id, *params]).fetchall()[0][0]:
+                raise RunNotFound(run_id if project is None else f"{run_id} (in project {project!r})")
+            runsql.upsert_run(con, run_id, fields)  # the run exists: a partial UPDATE
+
+    def add_file(self, run_id: str, name: str, source_path: str, kind: str = "file") -> dict[str, Any]:
+        """Keep a file with a stored run (content-addressed blob + a ``files`` row); its record."""
+        sha, size = self.store.put_blob_file(source_path)
+        now = time.time()
+        live_writers.flush_store(self.store, timeout=5.0)
         with self.store.write(timeout=self.lock_timeout) as con:
             if not con.execute("SELECT count(*) FROM runs WHERE id = ?", [run_id]).fetchall()[0][0]:
                 raise RunNotFound(run_id)
-            runsql.upsert_run(con, run_id, fields)  # the run exists: a partial UPDATE
+            con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", [run_id, name, sha, size, kind, now])
+        return {"run_id": run_id, "path": name, "sha256": sha, "size": size, "kind": kind, "created_at": now}
 
-    def delete(self, run_ids: Sequence[str], force: bool = False) -> list[str]:
-        """Delete runs and their history/files/lineage rows; return the ids deleted."""
+    def apply(self, operation: Callable[[Any], Any]) -> Any:
+        """Run a writer-style operation (a function of the connection) under the exclusive lock."""
+        live_writers.flush_store(self.store, timeout=5.0)
+        with self.store.write(timeout=self.lock_timeout) as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                result = operation(con)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return result
+
+    def delete(self, run_ids: Sequence[str], force: bool = False, project: str | None = None) -> list[str]:
+        """Delete runs and their history/files/lineage rows; return the ids deleted.
+
+        With ``project``, only runs of that project are deleted (others are left alone
+        and not returned).
+        """
         ids = [str(i) for i in run_ids]
         if not ids:
             return []
-        live_writers.flush_all(timeout=5.0)
+        live_writers.flush_store(self.store, timeout=5.0)
         with self.store.write(timeout=self.lock_timeout) as con:
-            cur = con.execute("SELECT * FROM runs WHERE list_contains(?::VARCHAR[], id)", [ids])
+            scope, params = _scope(project)
+            cur = con.execute(f"SELECT * FROM runs WHERE list_contains(?::VARCHAR[], id){scope}", [ids, *params])
             names = [d[0] for d in cur.description]
             recs = [runsql.from_row(names, r) for r in cur.fetchall()]
             running = [r["id"] for r in recs if effective_state(r) == "running"]
@@ -86,3 +128,8 @@ class StoreEditor:
                 con.execute("ROLLBACK")
                 raise
         return found
+
+
+def _scope(project: str | None) -> tuple[str, list[Any]]:
+    """The extra WHERE clause (and its parameter) restricting runs to one project."""
+    return ("", []) if project is None else (" AND project = ?", [project])

@@ -25,3 +25,13 @@ class StoreVersionError(RuntimeError):
 
 class LockTimeout(TimeoutError):
     """The store lock could not be acquired within the timeout."""
+
+
+class UnsafeStoreEntry(ValueError):
+    """A path or digest read from the store would reach outside where it belongs.
+
+    A shared store is written by many people, so what it holds is untrusted: a file
+    name like ``../../.bashrc`` or ``/etc/x``, a digest that is not 64 hex characters,
+    or a blob that is a link out of the store is refused with this error, naming the
+    entry, instead of being followed (or skipped silently).
+    """

@@ -27,6 +27,8 @@ def process_alive(pid: int, started_at: float | None = None) -> bool:
         return True
     except (psutil.NoSuchProcess, psutil.ZombieProcess):
         return False
+    except (ValueError, TypeError, OverflowError):  # a pid no process can have (a hand-edited store)
+        return False
     except psutil.AccessDenied:
         return True
 
@@ -47,7 +49,7 @@ def effective_state(record: RunRecord, now: float | None = None) -> RunState:
         return state
     now = time.time() if now is None else now
     beat = record.get("heartbeat_at") or record.get("created_at")
-    if beat is not None and now - beat > HEARTBEAT_TIMEOUT:
+    if isinstance(beat, (int, float)) and not now - beat <= HEARTBEAT_TIMEOUT:  # NaN too
         return "crashed"
     pid = record.get("pid")
     if record.get("host") == _HOST and pid:

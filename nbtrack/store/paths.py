@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .untrusted import check_digest
+
 DB_NAME = "runs.duckdb"
 LOCK_NAME = "nbtrack.lock"
 BLOBS_DIR = "blobs"
@@ -34,5 +36,9 @@ def lock_path(root: Path) -> Path:
 
 
 def blob_path(root: Path, sha: str) -> Path:
-    """Path of a content-addressed blob: ``blobs/<sha[:2]>/<sha>``."""
-    return root / BLOBS_DIR / sha[:2] / sha
+    """Path of a content-addressed blob: ``blobs/<sha[:2]>/<sha>``.
+
+    ``sha`` must be a sha256 hex digest (UnsafeStoreEntry otherwise): a digest read from
+    a shared store such as ``../secret`` must not name a file outside ``blobs/``.
+    """
+    return root / BLOBS_DIR / sha[:2] / check_digest(sha)

@@ -1,12 +1,12 @@
 """Read runs, history and files out of a store, holding the shared lock only briefly.
 
-Every call first flushes this process's writers (read-your-writes), then takes the
-shared lock, copies the answer out (Arrow / Python objects) and releases it.
+Every call first flushes this process's writer of the store (read-your-writes), then
+takes the shared lock, copies the answer out (Arrow / Python objects) and releases it.
+(The CLI also asks the writers of other processes to flush, see ``flush_requests``.)
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any, Sequence
 
 import pandas as pd
@@ -15,12 +15,14 @@ import pyarrow as pa
 from . import live_writers
 from .downsample import downsample_sql
 from .liveness import effective_state
+from .pivot import pivot_history
 from .records import FileRecord, RunRecord
 from .runsql import from_row
-from .sqlutil import fetch_table, quote_ident
+from .sqlutil import fetch_table
 from .store import Store
 
 _HISTORY_COLS = "step, ts, key, num, text, json"
+_LONG_COLS = "step, ts, key, num, text, json::VARCHAR AS json"
 
 
 class StoreReader:
@@ -32,7 +34,7 @@ class StoreReader:
         self.flush_timeout = flush_timeout
 
     def _read(self):  # type: ignore[no-untyped-def]
-        live_writers.flush_all(timeout=self.flush_timeout)
+        live_writers.flush_store(self.store, timeout=self.flush_timeout)
         return self.store.read(timeout=self.lock_timeout)
 
     # -- runs ----------------------------------------------------------------------------
@@ -72,7 +74,11 @@ class StoreReader:
         return [r[0] for r in rows]
 
     def files(self, run_id: str, kind: str | None = None) -> list[FileRecord]:
-        """Files recorded for a run (optionally of one kind), in creation order."""
+        """Files recorded for a run (optionally of one kind), in creation order.
+
+        Rows a hand-edited store may hold with NULLs read as "" / 0, so sorting and size
+        checks never meet None (names and digests are checked where they are used).
+        """
         sql = "SELECT run_id, path, sha256, size, kind, created_at FROM files WHERE run_id = ?"
         params: list[Any] = [run_id]
         if kind is not None:
@@ -80,8 +86,8 @@ class StoreReader:
             params.append(kind)
         with self._read() as con:
             rows = con.execute(sql + " ORDER BY created_at, path", params).fetchall()
-        keys = ("run_id", "path", "sha256", "size", "kind", "created_at")
-        return [dict(zip(keys, r)) for r in rows]  # type: ignore[misc]
+        return [{"run_id": r[0], "path": r[1] or "", "sha256": r[2] or "", "size": r[3] or 0,
+                 "kind": r[4] or "file", "created_at": r[5] or 0.0} for r in rows]
 
     # -- history -------------------------------------------------------------------------
     def history(self, run_id: str, keys: Sequence[str] | None = None) -> pa.Table:
@@ -94,50 +100,41 @@ class StoreReader:
         with self._read() as con:
             return fetch_table(con, sql + " ORDER BY step, key", params)
 
+    def history_keys(self, run_id: str) -> list[str]:
+        """The distinct history keys of a run, sorted."""
+        with self._read() as con:
+            rows = con.execute("SELECT DISTINCT key FROM history WHERE run_id = ? ORDER BY key", [run_id]).fetchall()
+        return [r[0] for r in rows]
+
+    def latest_typed(self, run_id: str, type_name: str) -> list[tuple[str, int, str]]:
+        """(key, step, json text) of the last value of each key whose JSON has `_type` = type_name."""
+        with self._read() as con:
+            return con.execute(
+                "SELECT key, max(step), arg_max(json::VARCHAR, step) FROM history WHERE run_id = ? "
+                "AND json IS NOT NULL AND json_extract_string(json, '$._type') = ? GROUP BY key ORDER BY key",
+                [run_id, type_name]).fetchall()
+
     def history_wide(
         self, run_id: str, keys: Sequence[str] | None = None, start_time: float | None = None
     ) -> pd.DataFrame:
         """One row per step: ``_step``, ``_timestamp``, ``_runtime`` and a column per key.
 
-        Pivoted in DuckDB. Numeric keys are float, text keys str, JSON keys decoded.
-        ``_runtime`` is ``ts - start_time`` (default: the run's ``created_at``).
+        The run's long rows are copied out under the shared lock and pivoted after it is
+        released (``pivot.py``), so a run with many keys never holds writers back.
+        Numeric keys are float, text keys str, JSON keys decoded. ``_runtime`` is
+        ``ts - start_time`` (default: the run's ``created_at``).
         """
+        sql = f"SELECT {_LONG_COLS} FROM history WHERE run_id = $run"
         params: dict[str, Any] = {"run": run_id}
-        key_filter = ""
         if keys is not None:
-            key_filter = " AND list_contains($keys::VARCHAR[], key)"
+            sql += " AND list_contains($keys::VARCHAR[], key)"
             params["keys"] = list(keys)
         with self._read() as con:
-            kinds = con.execute(
-                "SELECT key, count(json) > 0, count(text) > 0 FROM history "
-                f"WHERE run_id = $run{key_filter} GROUP BY key ORDER BY key", params
-            ).fetchall()
+            long = fetch_table(con, sql, params)
             if start_time is None:
                 row = con.execute("SELECT created_at FROM runs WHERE id = ?", [run_id]).fetchall()
                 start_time = row[0][0] if row and row[0][0] is not None else None
-            cols, json_keys = [], []
-            for i, (key, has_json, has_text) in enumerate(kinds):
-                params[f"k{i}"] = key
-                if has_json:
-                    expr = "coalesce(json::VARCHAR, to_json(text)::VARCHAR, to_json(num)::VARCHAR)"
-                    json_keys.append(key)
-                elif has_text:
-                    expr = "coalesce(text, CAST(num AS VARCHAR))"
-                else:
-                    expr = "num"
-                cols.append(f"arg_max({expr}, ts) FILTER (WHERE key = $k{i}) AS {quote_ident(key)}")
-            params["t0"] = start_time
-            select = ", ".join(["step AS _step", "max(ts) AS _timestamp",
-                                "max(ts) - CAST($t0 AS DOUBLE) AS _runtime", *cols])
-            table = fetch_table(
-                con, f"SELECT {select} FROM history WHERE run_id = $run{key_filter} "
-                "GROUP BY step ORDER BY step", params)
-        df = table.to_pandas()
-        if start_time is None:
-            df["_runtime"] = df["_timestamp"] - (df["_timestamp"].min() if len(df) else 0.0)
-        for key in json_keys:
-            df[key] = df[key].map(lambda v: json.loads(v) if isinstance(v, str) else v)
-        return df
+        return pivot_history(long, start_time)
 
     def downsample(
         self, run_ids: Sequence[str], keys: Sequence[str] | None = None,

@@ -6,16 +6,15 @@ import json
 from typing import Any
 
 from .records import RunRecord
+from .safe_values import clean_text, json_text
 from .schema import JSON_RUN_COLUMNS, RUN_COLUMNS
 
 #: RunRecord key -> column name, where they differ
 _KEY_TO_COL = {"group": "group_name"}
 _COL_TO_KEY = {v: k for k, v in _KEY_TO_COL.items()}
 _COLUMNS = {name for name, _ in RUN_COLUMNS}
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, default=str)
+_TIME_COLUMNS = frozenset({"created_at", "finished_at", "heartbeat_at", "pid_started_at"})
+_MAX_TIME = 253_402_300_799.0  # 9999-12-31T23:59:59Z, the last second datetime can show
 
 
 def to_columns(fields: RunRecord | dict[str, Any]) -> dict[str, Any]:
@@ -26,37 +25,81 @@ def to_columns(fields: RunRecord | dict[str, Any]) -> dict[str, Any]:
         if col not in _COLUMNS:
             continue
         if col in JSON_RUN_COLUMNS and value is not None:
-            value = _dumps(value)
+            value = json_text(value)
         elif col == "tags" and value is not None:
-            value = [str(t) for t in value]
+            value = [clean_text(str(t)) for t in value]
+        elif isinstance(value, str):
+            value = clean_text(value)
         out[col] = value
     return out
 
 
 def from_row(names: list[str], row: tuple[Any, ...]) -> RunRecord:
-    """Build a RunRecord from a ``runs`` row (JSON decoded, tags a list)."""
+    """Build a RunRecord from a ``runs`` row (JSON decoded, tags a list).
+
+    A store may be shared or edited by hand, so the row is read defensively: a JSON
+    column that is not an object (``[1, 2]``, ``3``) reads as ``{}``, and a time that is
+    not a finite number (NaN, infinity, past year 9999) reads as None; JSON nested
+    deeper than Python can decode reads as ``{}``.
+    """
     rec: dict[str, Any] = {}
     for name, value in zip(names, row):
         if name in JSON_RUN_COLUMNS:
-            value = json.loads(value) if value is not None else {}
+            try:
+                value = json.loads(value) if value is not None else {}
+            except (RecursionError, ValueError):  # nested deeper than Python decodes
+                value = {}
+            if not isinstance(value, dict):
+                value = {}
         elif name == "tags":
-            value = list(value) if value is not None else []
+            value = [str(t) for t in value] if isinstance(value, (list, tuple)) else []
+        elif name in _TIME_COLUMNS and value is not None and not (isinstance(value, (int, float))
+                                                                   and abs(value) < _MAX_TIME):
+            value = None  # NaN fails the comparison too
         rec[_COL_TO_KEY.get(name, name)] = value
     return rec  # type: ignore[return-value]
 
 
 def upsert_run(con: Any, run_id: str, fields: RunRecord | dict[str, Any]) -> None:
     """Insert the run if absent, else update the given columns (``last_step`` only grows)."""
+    if run_exists(con, run_id):
+        update_run(con, run_id, fields)
+    else:
+        insert_run(con, run_id, fields)
+
+
+def run_exists(con: Any, run_id: str) -> bool:
+    """True if ``runs`` holds a row with this id."""
+    return bool(con.execute("SELECT count(*) FROM runs WHERE id = ?", [run_id]).fetchall()[0][0])
+
+
+def existing_ids(con: Any, run_ids: list[str]) -> set[str]:
+    """Which of ``run_ids`` have a row in ``runs``."""
+    rows = con.execute("SELECT DISTINCT id FROM runs WHERE list_contains(?::VARCHAR[], id)", [run_ids]).fetchall()
+    return {r[0] for r in rows}
+
+
+def stored_run(con: Any, run_id: str) -> RunRecord | None:
+    """The stored row of one run (decoded), or None."""
+    cur = con.execute("SELECT * FROM runs WHERE id = ?", [run_id])
+    names = [d[0] for d in cur.description]
+    rows = cur.fetchall()
+    return from_row(names, rows[0]) if rows else None
+
+
+def insert_run(con: Any, run_id: str, fields: RunRecord | dict[str, Any]) -> None:
+    """Insert a new ``runs`` row with the given fields (the caller knows it is absent)."""
     cols = to_columns(fields)
     cols.pop("id", None)
-    exists = con.execute("SELECT count(*) FROM runs WHERE id = ?", [run_id]).fetchall()[0][0]
-    if not exists:
-        names = ["id", *cols]
-        marks = ", ".join("?" for _ in names)
-        con.execute(
-            f"INSERT INTO runs ({', '.join(names)}) VALUES ({marks})", [run_id, *cols.values()]
-        )
-        return
+    names = ["id", *cols]
+    marks = ", ".join("?" for _ in names)
+    con.execute(f"INSERT INTO runs ({', '.join(names)}) VALUES ({marks})", [run_id, *cols.values()])
+
+
+def update_run(con: Any, run_id: str, fields: RunRecord | dict[str, Any]) -> None:
+    """Update the given columns of an existing run (``last_step`` only grows)."""
+    cols = to_columns(fields)
+    cols.pop("id", None)
     if not cols:
         return
     sets = []

@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, IO, Any, Iterator
 
 
-from . import paths
+from . import paths, untrusted
+from .errors import NbtrackStorageWarning
 from .lock import file_lock
 from .schema import SCHEMA_VERSION, check_version, ensure_schema
 
@@ -23,6 +25,19 @@ if TYPE_CHECKING:
     import duckdb
 
 _CHUNK = 1 << 20
+
+
+def connect(database: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that never prints its progress bar into the user's output."""
+    import duckdb
+
+    con = duckdb.connect(database, read_only=read_only)
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 class Store:
@@ -46,11 +61,9 @@ class Store:
         in ``timeout`` s, ``StoreVersionError`` for a store from a newer nbtrack, and
         ``OSError``/``duckdb.Error`` for disk trouble. Closes and unlocks on exit.
         """
-        import duckdb
-
         self.root.mkdir(parents=True, exist_ok=True)
         with file_lock(self.lock_path, shared=False, timeout=timeout):
-            con = duckdb.connect(str(self.db_path))
+            con = connect(str(self.db_path))
             try:
                 ensure_schema(con)
                 yield con
@@ -63,12 +76,11 @@ class Store:
 
         If the database file does not exist yet, yields an in-memory database with the
         schema, so a new store simply has no runs. An older schema is migrated first
-        (briefly taking the write lock).
+        (briefly taking the write lock); a store that cannot be written (read-only) is
+        read with the schema it has, with one warning.
         """
-        import duckdb
-
         if not self.db_path.exists():
-            con = duckdb.connect(":memory:")
+            con = connect(":memory:")
             try:
                 ensure_schema(con)
                 yield con
@@ -77,8 +89,11 @@ class Store:
             return
         for attempt in range(2):
             with file_lock(self.lock_path, shared=True, timeout=timeout):
-                con = duckdb.connect(str(self.db_path), read_only=True)
+                con = connect(str(self.db_path), read_only=True)
                 try:
+                    # a long read (a report's downsampling) must not print DuckDB's
+                    # progress bar (a widget in a notebook, a bar on a CLI's stdout)
+                    con.execute("SET enable_progress_bar = false")
                     if check_version(con) < SCHEMA_VERSION and attempt == 0:
                         con.close()
                         con = None
@@ -88,8 +103,13 @@ class Store:
                 finally:
                     if con is not None:
                         con.close()
-            with self.write(timeout=timeout):  # migrate, then read again
-                pass
+            try:
+                with self.write(timeout=timeout):  # migrate, then read again
+                    pass
+            except (OSError, duckdb_error()) as exc:
+                _warn_once(f"nbtrack: could not bring the store {self.root} to the current schema "
+                           f"({type(exc).__name__}: {exc}); reading it as it is (newer tables such as "
+                           "artifacts may be missing).")
 
     # -- blobs -------------------------------------------------------------------------
     def blob_path(self, sha: str) -> Path:
@@ -100,9 +120,14 @@ class Store:
         """True if the blob is stored."""
         return self.blob_path(sha).exists()
 
-    def read_blob(self, sha: str) -> bytes:
-        """Content of a stored blob (``FileNotFoundError`` if absent)."""
-        return self.blob_path(sha).read_bytes()
+    def read_blob(self, sha: str, entry: str = "") -> bytes:
+        """Content of a stored blob (``FileNotFoundError`` if absent).
+
+        The digest, the blob's place (no link out of ``blobs/``) and its content are
+        checked (:class:`~nbtrack.store.errors.UnsafeStoreEntry` naming ``entry``).
+        """
+        data = untrusted.blob_file(self.blobs_dir, sha, entry).read_bytes()
+        return untrusted.check_content(data, sha, entry)
 
     def put_blob(self, data: bytes, sha: str | None = None) -> str:
         """Store bytes content-addressed; return the sha256 hex. Skips existing blobs.
@@ -153,6 +178,22 @@ class Store:
         finally:
             if tmp.exists():
                 tmp.unlink()
+
+
+def duckdb_error() -> type[Exception]:
+    """duckdb's base error class (duckdb is imported on first use, off the init() path)."""
+    import duckdb
+
+    return duckdb.Error
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        warnings.warn(message, NbtrackStorageWarning, stacklevel=4)
 
 
 def hash_bytes(data: bytes) -> str:

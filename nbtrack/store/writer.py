@@ -1,395 +1,483 @@
-"""Background writer: one daemon thread per run batches history into the store.
+"""The process's writer for one store: one daemon thread drains every run's buffers.
 
-The run appends committed rows to ``writer.rows`` (no lock; the thread drains with
-``n = len(rows); batch = rows[:n]; del rows[:n]``). Every ``flush_interval`` (sooner
-when the buffer is big) the thread converts the batch to Arrow and, inside one
-``store.write()`` transaction, inserts it, applies the pending run update (last_step,
-summary, heartbeat), adds file records and applies pending operations (functions of
-the connection queued with ``add_operation``, e.g. an artifact version numbered under
-the exclusive lock). Storage trouble never reaches the caller: it warns (rate limited),
-keeps everything in memory and retries with backoff.
+Each run of the process has a :class:`~nbtrack.store.run_writer.RunWriter` (its rows,
+run update, files, blobs and pending operations). Every ``flush_interval`` (sooner when a
+run's buffer is big, at once when someone waits in ``flush()``) the thread takes what all
+runs have and commits it through the store's sink in ONE transaction: one lock, one open,
+one commit for all the runs that have data. A process with a thousand finished runs has
+this one thread, and none once nothing is left to write (it starts again on demand).
+
+Storage trouble (lock, disk, permissions) never reaches the caller: everything is kept in
+memory and retried with backoff, with one warning per episode and one when it recovers.
+Anything else is a problem of one item: the batch is committed run by run and part by
+part, the item that fails is dropped with a warning naming it, and the rest is stored.
 """
 
 from __future__ import annotations
 
 import concurrent.futures.thread  # noqa: F401 - pyarrow imports it lazily; at exit that import would fail
-import hashlib
-import os
 import threading
 import time
 import warnings
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
-
+from . import flush_requests
 from .errors import NbtrackStorageWarning
-from .records import STEP_KEY, FileRecord, HistoryRow, RunRecord
-from . import live_writers
-from .store import Store, hash_file
+from .records import RunRecord
+from .run_writer import RunWriter, TakenBatch
+from .sink import BatchOutcome, OperationError, RunBatch, Sink
+from .store import Store
 
 if TYPE_CHECKING:
-    from .commit import OperationError
+    import pyarrow as pa
 
-# duckdb, pyarrow and numpy load on the writer thread (init must not wait ~200 ms for them)
-
-SMALL_FILE = 64 * 1024 * 1024
 MAX_BACKOFF = 5.0
 #: an operation that raises (other than storage trouble) this many times in a row is dropped
 MAX_OP_FAILURES = 3
+#: Python values a run buffers before they are converted to Arrow (a third of the memory)
+MAX_BUFFER_VALUES = 50_000
+#: converted rows a run holds before they are committed ahead of schedule
+MAX_PENDING_ROWS = 100_000
+TICK = 0.05
+#: the shortest time between two commits made for readers in other processes (seconds)
+ANSWER_INTERVAL = 0.25
+#: warnings about single items (a bad value, a vanished file) shown per store writer
+MAX_ITEM_WARNINGS = 20
+
+#: set once a writer thread has loaded duckdb, pyarrow and numpy (see ``wait_ready``)
+_libraries_ready = threading.Event()
 
 
-@dataclass
-class PendingOperation:
-    """A function applied to the connection inside the transaction of a writer batch."""
-
-    apply: Callable[[Any], Any]
-    on_commit: Callable[[Any], None] | None = None
-    on_error: Callable[[BaseException], None] | None = None
-    failures: int = 0
-
-
-def _storage_trouble(exc: BaseException) -> bool:
+def storage_trouble(exc: BaseException) -> bool:
+    """True for trouble with the storage itself (retried), not with one item."""
     import duckdb
 
+    if isinstance(exc, OperationError):
+        return storage_trouble(exc.cause)
     return isinstance(exc, (OSError, duckdb.IOException))
 
 
 class StoreWriter:
-    """Writes one run's history, run updates, blobs and files from a daemon thread."""
+    """Writes every run of this process into one store from one daemon thread."""
 
-    def __init__(
-        self,
-        store: Store,
-        run: RunRecord,
-        flush_interval: float = 1.0,
-        heartbeat_interval: float = 10.0,
-        lock_timeout: float = 10.0,
-        max_buffer_values: int = 200_000,
-        max_pending_values: int = 2_000_000,
-    ) -> None:
+    def __init__(self, store: Store, sink: Sink | None = None, lock_timeout: float = 10.0) -> None:
         self.store = store
-        self.run_id: str = run["id"]
-        self.flush_interval = flush_interval
-        self.heartbeat_interval = heartbeat_interval
+        self.sink: Sink = sink if sink is not None else _duckdb_sink(store)
         self.lock_timeout = lock_timeout
-        self.max_buffer_values = max_buffer_values  # Python rows converted to Arrow past this
-        self.max_pending_values = max_pending_values  # converted rows committed early past this
-        #: committed rows appended by the run (hot path of log(), no lock)
-        self.rows: list[HistoryRow] = []
         #: storage warnings emitted so far (also sent through ``warnings.warn``)
         self.warnings: list[str] = []
-        self._mu = threading.Lock()  # guards the pending run update, blobs and files
-        self._run_update: dict[str, Any] = dict(run)
-        self._blobs: dict[str, bytes | str] = {}  # sha -> bytes, or source path (large)
-        self._files: list[FileRecord] = []
-        self._ops: list[PendingOperation] = []
-        self._tables: list[Any] = []  # pyarrow tables  # converted rows not yet committed
-        self._max_step: int | None = None
-        self._cond = threading.Condition()
+        self._runs: dict[int, RunWriter] = {}  # the runs with something to write, or still open
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
+        self._thread: threading.Thread | None = None
         self._requested = 0  # flush tickets handed out
         self._done = 0  # highest ticket whose data is committed
         self._wake = threading.Event()
-        self._closing = False
-        self._failing: set[str] = set()
-        self._warned: set[str] = set()
+        self._failing = False  # in a storage trouble episode
+        self._warned: set[tuple[str, str]] = set()
+        self._item_warnings = 0
         self._retry_at = 0.0
         self._backoff = 0.25
-        self._last_try = 0.0
-        self._last_ok = 0.0
-        #: set once the thread has loaded duckdb/pyarrow (see ``wait_ready``)
-        self.ready = threading.Event()
-        self._thread = threading.Thread(
-            target=self._loop, name=f"nbtrack-writer-{self.run_id}", daemon=True
-        )
+        self._answered = 0  # the latest flush request of a reader elsewhere that was answered
+        self._last_commit = 0.0
+
+    def __repr__(self) -> str:
+        return f"StoreWriter({self.sink.location!r}, runs={len(self._runs)})"
 
     # -- caller side ---------------------------------------------------------------------
-    def start(self) -> "StoreWriter":
-        """Start the thread; the run record is written right away in the background."""
-        if self._thread.ident is None:
-            live_writers.add(self)
-            self._thread.start()
-        return self
+    def open_run(
+        self, record: RunRecord, flush_interval: float = 1.0, heartbeat_interval: float = 10.0,
+        resume: bool = False, on_new_id: Callable[[str], None] | None = None,
+    ) -> RunWriter:
+        """A new run's buffers; its record is written at the next flush."""
+        run = RunWriter(self, record, flush_interval, heartbeat_interval, resume, on_new_id)
+        self.track(run)
+        return run
 
-    def update_run(self, fields: RunRecord) -> None:
-        """Merge a partial run update (latest wins per key); written with the next batch."""
-        with self._mu:
-            self._run_update.update(fields)
+    def track(self, run: RunWriter) -> None:
+        """Have the thread take ``run``'s data (starts the thread if it is not running)."""
+        with self._lock:
+            if not run.tracked:
+                run.tracked = True
+                self._runs[id(run)] = run
+            self._ensure_thread()
 
-    def add_blob(self, data: bytes) -> str:
-        """Queue bytes as a content-addressed blob; return its sha256 hex now."""
-        sha = hashlib.sha256(data).hexdigest()
-        with self._mu:
-            self._blobs[sha] = bytes(data)
-        return sha
+    def retry_now(self) -> None:
+        """Cut a storage trouble backoff short: try again at the next tick."""
+        self._retry_at = 0.0
+        self._wake.set()
 
-    def add_file(
-        self, path: str, kind: str, data: bytes | None = None, source_path: str | None = None
-    ) -> FileRecord:
-        """Record a file of the run (content from ``data`` or ``source_path`` as it is now).
-
-        Hashes now, copies into the blobs in the thread. Files under 64 MB are read
-        into memory at call time; larger ones are hashed now and streamed by the thread.
-        """
-        if data is None:
-            if source_path is None:
-                raise ValueError("add_file needs data or source_path")
-            if os.path.getsize(source_path) < SMALL_FILE:
-                with open(source_path, "rb") as fh:
-                    data = fh.read()
-        if data is not None:
-            sha, size, content = hashlib.sha256(data).hexdigest(), len(data), bytes(data)
-        else:
-            sha, size = hash_file(source_path)  # type: ignore[arg-type]
-            content = os.path.abspath(source_path)  # type: ignore[type-var]
-        rec: FileRecord = {"run_id": self.run_id, "path": path, "sha256": sha,
-                           "size": size, "kind": kind, "created_at": time.time()}  # type: ignore[typeddict-item]
-        with self._mu:
-            self._blobs[sha] = content
-            self._files.append(rec)
-        return rec
-
-    def add_blob_file(self, path: str, sha: str) -> None:
-        """Queue a file (that will not change, e.g. a staged copy) as the blob ``sha``."""
-        with self._mu:
-            self._blobs[sha] = os.path.abspath(path)
-
-    def add_operation(
-        self, apply: Callable[[Any], Any], on_commit: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-    ) -> None:
-        """Apply ``apply(con)`` inside the transaction of the next batch, after its rows,
-        run update and files (so under the exclusive store lock, atomically with them).
-
-        Retried with the batch while storage fails. ``on_commit(result)`` runs on the
-        writer thread once the batch is committed. An operation that itself raises
-        something other than storage trouble ``MAX_OP_FAILURES`` times in a row is
-        dropped with a warning and ``on_error(exc)`` is called. Callbacks must not raise.
-        """
-        with self._mu:
-            self._ops.append(PendingOperation(apply, on_commit, on_error))
+    def wake(self) -> None:
+        """Look at the buffers now rather than at the next tick."""
+        self._wake.set()
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until everything queued before this call is committed; True on success."""
-        if not self._thread.is_alive():
-            if self._thread.ident is None:
-                self.start()
-            else:
-                return not self._has_pending()
-        with self._cond:
-            self._requested += 1
-            ticket = self._requested
-        self._wake.set()
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
+            if not self._runs:
+                return True
+            self._requested += 1
+            ticket = self._requested
+            self._ensure_thread()
+        self._wake.set()
+        with self._cond:
             while self._done < ticket:
-                if not self._thread.is_alive():
-                    return False
+                if self._thread is None:
+                    return not self._runs
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     return False
                 self._cond.wait(0.1 if remaining is None else min(remaining, 0.1))
         return True
 
-    def close(self, wait: bool = False, timeout: float | None = None) -> bool:
-        """Final flush; return at once unless ``wait`` (the atexit hook drains later)."""
-        self._closing = True
-        self.start()
-        self._wake.set()
-        if wait:
-            self._thread.join(timeout)
-            return not self._thread.is_alive()
-        return True
-
-    @property
-    def failing(self) -> bool:
-        """True while the last write attempt failed (data buffered in memory)."""
-        return bool(self._failing)
-
-    # -- thread side ---------------------------------------------------------------------
-    def _has_pending(self) -> bool:
-        return bool(self.rows or self._tables or self._files or self._blobs or self._ops)
-
-    def _buffer_big(self) -> bool:
-        rows = self.rows
-        try:
-            return len(rows) * max(1, len(rows[0]) - 2) >= self.max_buffer_values  # values, _step, _timestamp
-        except IndexError:
-            return False
-
-    def _pending_big(self) -> bool:
-        return sum(t.num_rows for t in self._tables) >= self.max_pending_values
-
-    def _due(self, now: float) -> bool:
-        if now < self._retry_at:
-            return False
-        if self._closing or self._requested > self._done or self._last_try == 0.0:
-            return True
-        if now - self._last_try >= self.flush_interval and self._has_pending():
-            return True
-        return now - self._last_ok >= self.heartbeat_interval or self._pending_big()
-
     def wait_ready(self, timeout: float = 30.0) -> None:
-        """Block until the thread has loaded its libraries.
+        """Block until a writer thread has loaded its libraries.
 
         They load on the thread so that init() returns at once; but a training loop that
         never releases the GIL would starve an import on another thread (each of its many
         file look-ups hands the GIL back and waits a switch interval to get it again), so
-        the run waits here once, at its first committed step, giving the import the CPU.
+        a run waits here once, at its first committed step, giving the import the CPU.
         """
-        self.ready.wait(timeout)
+        _libraries_ready.wait(timeout)
+
+    @property
+    def failing(self) -> bool:
+        """True while the last write attempt failed (data buffered in memory)."""
+        return self._failing
+
+    def pending_summary(self) -> str:
+        """What is still waiting to be written, for a message."""
+        runs = [r for r in list(self._runs.values()) if r.has_pending()]
+        rows = sum(len(r.rows) + r.pending_rows() for r in runs)
+        return f"{len(runs)} run(s), {rows:,} history row(s)"
+
+    def warn_episode(self, kind: str, msg: str) -> None:
+        """One warning per storage trouble episode (said again after a recovery)."""
+        self._warn(("", kind), msg)
+
+    def warn_item(self, run_id: str, kind: str, msg: str) -> None:
+        """One warning per run and kind of item problem (at most MAX_ITEM_WARNINGS in all)."""
+        if (run_id, kind) in self._warned:
+            return
+        self._item_warnings += 1
+        if self._item_warnings > MAX_ITEM_WARNINGS:
+            if self._item_warnings == MAX_ITEM_WARNINGS + 1:
+                self._warn(("", "items"), f"nbtrack: more values could not be stored in {self.sink.location}; "
+                           "further problems of this kind are not shown.")
+            return
+        self._warn((run_id, kind), msg)
+
+    # -- thread side ---------------------------------------------------------------------
+    def _ensure_thread(self) -> None:  # under self._lock
+        if self._thread is None:
+            flush_requests.register(self.store.root)
+            self._thread = threading.Thread(target=self._loop, name="nbtrack-writer", daemon=True)
+            self._thread.start()
 
     def _loop(self) -> None:
         try:
             _load_libraries()
-            self.ready.set()
-            while True:
-                try:
-                    if self._tick():
-                        return
-                except Exception as exc:  # noqa: BLE001 - a bug here must not end the writer
-                    self._warn("internal", f"nbtrack: the writer of run {self.run_id} hit an error "
-                               f"({type(exc).__name__}: {exc}); it keeps the data and goes on.")
-                    self._wake.wait(1.0)
         finally:
-            live_writers.discard(self)
-            self.ready.set()
-            with self._cond:
-                self._cond.notify_all()
+            _libraries_ready.set()
+        while True:
+            try:
+                if self._tick():
+                    return
+            except Exception as exc:  # noqa: BLE001 - a bug here must not end the writer
+                self._warn(("", "internal"), f"nbtrack: the writer of {self.sink.location} hit an error "
+                           f"({type(exc).__name__}: {exc}); it keeps the data and goes on.")
+                time.sleep(1.0)
+
+    def _snapshot(self) -> list[RunWriter]:
+        with self._lock:
+            return list(self._runs.values())
+
+    def _due(self, runs: list[RunWriter], now: float) -> bool:
+        if now < self._retry_at:
+            return False
+        if self._requested > self._done:
+            return True
+        for r in runs:
+            if r.deleted:
+                if r.rows:
+                    r.drain(_convert)  # drops them
+                continue
+            if r.has_pending() and (r.closed or now - r.last_write >= r.flush_interval):
+                return True
+            if (not r.closed and now >= r.next_beat) or r.pending_rows() >= MAX_PENDING_ROWS:
+                return True
+        return False
 
     def _tick(self) -> bool:
-        """Wait until a write is due, write; True once closed with nothing left."""
-        while not self._due(time.monotonic()):
-            if self._buffer_big():
-                # Convert early (Arrow holds a batch in about a third of the memory of the
-                # Python rows) but commit on schedule: each commit costs a file open/close.
-                self._drain()
-            self._wake.wait(0.05)
+        """Wait until a write is due, write; True when the thread should end (idle)."""
+        while True:
+            runs = self._snapshot()
+            now = time.monotonic()
+            request = flush_requests.request_time(self.store.root)  # a reader elsewhere waits
+            # (at most every ANSWER_INTERVAL: a reader polling elsewhere must not turn
+            # the writer's batches into a commit per read)
+            asked = (request > self._answered and now >= self._retry_at
+                     and now - self._last_commit >= ANSWER_INTERVAL)
+            if asked or self._due(runs, now):
+                break
+            for r in runs:
+                if r.buffer_big(MAX_BUFFER_VALUES):
+                    # Convert early (Arrow holds a batch in about a third of the memory of
+                    # the Python rows) but commit on schedule: each commit opens the file.
+                    r.drain(_convert)
+            if self._idle(runs):
+                return True
+            self._wake.wait(TICK)
             self._wake.clear()
         with self._cond:
             ticket = self._requested
-        if self._write_once():
+        runs = self._snapshot()  # after the ticket: a run registered before it is included
+        if self._write_once(runs):
             with self._cond:
                 self._done = max(self._done, ticket)
                 self._cond.notify_all()
-            return self._closing and not self._has_pending()
+            if asked:
+                flush_requests.answer(self.store.root, request)
+                self._answered = request
         return False
 
-    def _drain(self) -> None:
-        from .convert import rows_to_arrow
+    def _idle(self, runs: list[RunWriter]) -> bool:
+        """Forget runs that are closed and written; end the thread when none is left."""
+        with self._cond:
+            for r in runs:
+                if (r.closed or r.deleted) and not r.has_pending() and not r.rows:
+                    r.tracked = False
+                    self._runs.pop(id(r), None)
+            if not self._runs and self._requested <= self._done:
+                flush_requests.unregister(self.store.root)
+                self._thread = None
+                self._cond.notify_all()
+                return True
+        return False
 
-        rows = self.rows
-        n = len(rows)
-        if not n:
-            return
-        batch = rows[:n]
+    def _write_once(self, runs: list[RunWriter]) -> bool:
+        """Commit what every run has in one transaction; True once it is committed."""
+        now = time.monotonic()
+        taken: list[tuple[RunWriter, TakenBatch]] = []
+        for r in runs:
+            if r.deleted:
+                continue
+            beat = not r.closed and now >= r.next_beat
+            if r.has_pending() or beat:
+                taken.append((r, r.take(now, beat, _convert)))
+        if not taken:
+            return True
         try:
-            table = rows_to_arrow(batch)
-        except Exception as exc:  # noqa: BLE001 - a bad value must not block the run
-            good = []
-            for r in batch:
-                try:
-                    rows_to_arrow([r])
-                    good.append(r)
-                except Exception:  # noqa: BLE001
-                    pass
-            self._warn("convert", f"nbtrack: dropped {n - len(good)} history row(s) of run "
-                       f"{self.run_id} that could not be stored ({exc}).")
-            batch = good
-            table = rows_to_arrow(batch)
-        del rows[:n]
-        if batch:
-            top = max(r[STEP_KEY] for r in batch)
-            self._max_step = top if self._max_step is None else max(self._max_step, top)
-            self._tables.append(table)
-
-    def _write_once(self) -> bool:
-        from .commit import OperationError, commit_batch
-
-        self._last_try = time.monotonic()
-        with self._mu:
-            update, self._run_update = self._run_update, {}
-            blobs, self._blobs = self._blobs, {}
-            files, self._files = self._files, []
-            ops, self._ops = self._ops, []
-        try:
-            self._drain()
-            for sha, content in blobs.items():
-                if self.store.has_blob(sha):
-                    continue
-                if isinstance(content, bytes):
-                    self.store.put_blob(content, sha)
-                else:
-                    real, size = self.store.put_blob_file(content)
-                    for f in files:  # the file changed since add_file: keep what we copied
-                        if f["sha256"] == sha:
-                            f["sha256"], f["size"] = real, size
-            update["heartbeat_at"] = time.time()
-            if self._max_step is not None:
-                update["last_step"] = self._max_step
-            results = commit_batch(self.store, self.run_id, self._tables, update, files,
-                                   timeout=self.lock_timeout, operations=[op.apply for op in ops])
+            self._put_blobs(taken)
+            outcomes = self.sink.commit([t.batch for _, t in taken], timeout=self.lock_timeout)
         except Exception as exc:  # noqa: BLE001 - storage trouble never reaches the run
-            if isinstance(exc, OperationError) and not _storage_trouble(exc.cause):
-                ops = self._drop_broken(ops, exc)
-            with self._mu:  # put everything back; newer updates win
-                update.pop("heartbeat_at", None)
-                update.update(self._run_update)
-                self._run_update = update
-                blobs.update(self._blobs)
-                self._blobs = blobs
-                self._files = files + self._files
-                self._ops = ops + self._ops
-            self._on_error(exc)
-            return False
-        self._tables = []
-        for op, result in zip(ops, results):
-            op.failures = 0
-            if op.on_commit is not None:
-                try:
-                    op.on_commit(result)
-                except Exception:  # noqa: BLE001 - a callback must not stop the writer
-                    pass
-        self._last_ok = time.monotonic()
+            if storage_trouble(exc):
+                for r, t in taken:
+                    r.restore(t)
+                self._on_trouble(exc)
+                return False
+            return self._isolate(taken, exc)
+        self._committed(taken, outcomes)
+        # a run that got a new id is sent again under it before a flush counts as done
+        return all(o.status != "conflict" for o in outcomes)
+
+    def _committed(self, taken: list[tuple[RunWriter, TakenBatch]], outcomes: list[BatchOutcome]) -> None:
+        self._last_commit = time.monotonic()
+        for (r, t), outcome in zip(taken, outcomes):
+            r.committed(t, outcome)
         if self._failing:
-            self._failing.clear()
-            self._warn("recovered", f"nbtrack: storage for run {self.run_id} recovered; "
-                       "all buffered data is written.", always=True)
+            self._failing = False
+            self._warned = {w for w in self._warned if w[0] != ""}
+            self._warn(("", "recovered"), f"nbtrack: storage at {self.sink.location} recovered; all "
+                       "buffered data is written.")
         self._backoff = 0.25
         self._retry_at = 0.0
-        return True
 
-    def _drop_broken(self, ops: list[PendingOperation], exc: OperationError) -> list[PendingOperation]:
-        op = ops[exc.index]
-        op.failures += 1
-        if op.failures < MAX_OP_FAILURES:
-            return ops
-        self._warn("operation", f"nbtrack: dropped a pending operation of run {self.run_id} that "
-                   f"failed {op.failures} times ({exc}).", always=True)
-        if op.on_error is not None:
+    def _isolate(self, taken: list[tuple[RunWriter, TakenBatch]], exc: BaseException) -> bool:
+        """A commit failed for something other than storage trouble: find the bad item.
+
+        A failing operation is counted (dropped after a few failures) and the batch is
+        retried at once. Otherwise each run is committed alone, and a run that still fails
+        part by part (its record, its history, its files), dropping the part that fails.
+        """
+        if isinstance(exc, OperationError):
+            for r, t in taken:
+                if r.run_id == exc.run_id or t.batch.run_id == exc.run_id:
+                    r.drop_operation(t, exc.index, exc.cause, MAX_OP_FAILURES)
+            for r, t in taken:
+                r.restore(t)
+            return False
+        if len(taken) > 1:
+            for r, t in taken:
+                try:
+                    self._committed([(r, t)], self.sink.commit([t.batch], timeout=self.lock_timeout))
+                except Exception as one:  # noqa: BLE001
+                    if storage_trouble(one) or isinstance(one, OperationError):
+                        r.restore(t)
+                        if storage_trouble(one):
+                            self._on_trouble(one)
+                        elif isinstance(one, OperationError):
+                            r.drop_operation(t, one.index, one.cause, MAX_OP_FAILURES)
+                        continue
+                    self._commit_in_parts(r, t, one)
+            return False
+        r, t = taken[0]
+        self._commit_in_parts(r, t, exc)
+        return False
+
+    def _commit_in_parts(self, run: RunWriter, taken: TakenBatch, exc: BaseException) -> None:
+        """Commit one run's batch part by part; a part that fails is dropped with a warning.
+
+        ``taken`` keeps only what is still to do, so storage trouble midway puts back
+        exactly the parts not yet committed.
+        """
+        b = taken.batch
+        parts: list[tuple[str, RunBatch, Any]] = [
+            ("record", RunBatch(b.run_id, b.seq, [], b.update, first=b.first, resume=b.resume), None)]
+        parts += [("history rows", RunBatch(b.run_id, b.seq, [t], {}), t) for t in b.history]
+        parts += [(f"file {f['path']!r}", RunBatch(b.run_id, b.seq, [], {}, files=[f]), f) for f in b.files]
+        parts += [("pending operation", RunBatch(b.run_id, b.seq, [], {}, operations=[op.apply]), op)
+                  for op in taken.ops]
+        done_ops: list[Any] = []
+        results: list[Any] = []
+        whole = TakenBatch(b, list(taken.tables), dict(taken.update), taken.blobs, list(taken.files),
+                           list(taken.ops), taken.max_step)
+        was_first = run.first
+        stored_any = False
+        failures: list[tuple[str, Any, BaseException]] = []
+        for label, part, item in parts:
             try:
-                op.on_error(exc.cause)
-            except Exception:  # noqa: BLE001
-                pass
-        return ops[: exc.index] + ops[exc.index + 1:]
+                outcome = self.sink.commit([part], timeout=self.lock_timeout)[0]
+            except Exception as one:  # noqa: BLE001 - drop this part, keep the rest
+                if storage_trouble(one):
+                    if stored_any:
+                        run.restore(taken)  # what is left is tried again later
+                        self._report_dropped(run, failures)
+                    else:
+                        run.first = was_first
+                        run.restore(whole)
+                    self._on_trouble(one)
+                    return
+                if label == "record" and b.first and self._store_bare_record(b):
+                    stored_any = True
+                failures.append((label, item, one.cause if isinstance(one, OperationError) else one))
+            else:
+                stored_any = True
+                if outcome.status != "stored":
+                    run.committed(taken, outcome)
+                    return
+                if label == "pending operation":
+                    done_ops.append(item)
+                    results.extend(outcome.results)
+            if label == "record":
+                taken.update = {}
+                run.first = False
+                for later in parts[1:]:
+                    later[1].first = False
+            elif label == "history rows":
+                taken.tables = [t for t in taken.tables if t is not item]
+            elif label == "pending operation":
+                taken.ops = [op for op in taken.ops if op is not item]
+            else:
+                taken.files = [f for f in taken.files if f is not item]
+        if not stored_any:
+            # Nothing at all could be stored: not one bad item but the store or nbtrack
+            # itself. Keep everything and retry later, as for storage trouble.
+            run.first = was_first
+            run.restore(whole)
+            self._on_trouble(exc)
+            return
+        self._report_dropped(run, failures)
+        taken.ops = done_ops
+        run.committed(taken, BatchOutcome("stored", results))
 
-    def _on_error(self, exc: Exception) -> None:
+    def _report_dropped(self, run: RunWriter, failures: list[tuple[str, Any, BaseException]]) -> None:
+        for label, item, cause in failures:
+            self.warn_item(run.run_id, f"part-{label}", f"nbtrack: could not store a {label} of run "
+                           f"{run.run_id} ({type(cause).__name__}: {cause}); it is dropped, the rest of the "
+                           "run is stored.")
+            if label == "pending operation":
+                _call(item.on_error, cause)
+
+    def _store_bare_record(self, batch: RunBatch) -> bool:
+        """The run's record cannot be stored: store its id alone so its data has a run."""
+        try:
+            self.sink.commit([RunBatch(batch.run_id, batch.seq, [], {"id": batch.run_id}, first=True,
+                                       resume=batch.resume)], timeout=self.lock_timeout)
+            return True
+        except Exception:  # noqa: BLE001 - the parts after it are tried anyway
+            return False
+
+    def _put_blobs(self, taken: list[tuple[RunWriter, TakenBatch]]) -> None:
+        """Copy blobs into the store before the commit that references them.
+
+        A source file that is gone or unreadable is a problem of that file alone: its
+        record is dropped with a warning. Trouble writing the store raises.
+        """
+        for r, t in taken:
+            for sha, content in t.blobs.items():
+                if self.sink.has_blob(sha):
+                    continue
+                if isinstance(content, bytes):
+                    self.sink.put_blob(content, sha)
+                    continue
+                try:
+                    src = open(content, "rb")
+                except OSError as exc:
+                    gone = [f for f in t.files if f["sha256"] == sha]
+                    t.files[:] = [f for f in t.files if f["sha256"] != sha]
+                    t.batch.files = list(t.files)
+                    t.dropped_files.extend(f["path"] for f in gone)
+                    r.warn_file_gone([f["path"] for f in gone] or [content], exc)
+                    continue
+                with src:
+                    real, size = self.sink.put_blob_stream(src)
+                for f in t.files:  # the file changed since add_file: keep what we copied
+                    if f["sha256"] == sha:
+                        f["sha256"], f["size"] = real, size
+
+    def _on_trouble(self, exc: BaseException) -> None:
         kind = type(exc).__name__
-        self._failing.add(kind)
-        self._warn(kind, f"nbtrack: could not write run {self.run_id} to {self.store.root} "
-                   f"({kind}: {exc}); data is kept in memory and retried.")
+        if not self._failing:
+            self._failing = True
+            self._warn(("", "trouble"), f"nbtrack: could not write to {self.sink.location} ({kind}: {exc}); "
+                       f"the data ({self.pending_summary()}) is kept in memory and retried.")
         self._retry_at = time.monotonic() + self._backoff
         self._backoff = min(self._backoff * 2, MAX_BACKOFF)
 
-    def _warn(self, kind: str, msg: str, always: bool = False) -> None:
-        if kind in self._warned and not always:
+    def _warn(self, key: tuple[str, str], msg: str) -> None:
+        if key in self._warned:
             return
-        self._warned.add(kind)
+        self._warned.add(key)
         self.warnings.append(msg)
         warnings.warn(msg, NbtrackStorageWarning, stacklevel=2)
 
 
+def _call(callback: Callable[[Any], None] | None, value: Any) -> None:
+    """Run a caller's callback; it must not stop the writer."""
+    if callback is None:
+        return
+    try:
+        callback(value)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def _convert(rows: list[Any]) -> tuple[pa.Table | None, list[tuple[Any, str]]]:
+    from .convert import rows_to_arrow_checked
+
+    return rows_to_arrow_checked(rows)
+
+
+def _duckdb_sink(store: Store) -> Sink:
+    from .duckdb_sink import DuckDBSink
+
+    return DuckDBSink(store)
+
+
 def _load_libraries() -> None:
     """Import what converting and committing need (about 0.2-0.4 s on a cold process)."""
-    from . import commit, convert  # noqa: F401 - numpy, pyarrow
+    from . import convert, duckdb_sink  # noqa: F401 - numpy, pyarrow
     import duckdb  # noqa: F401
     import pandas  # noqa: F401 - duckdb imports it at the first scan of an Arrow table

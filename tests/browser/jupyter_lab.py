@@ -83,9 +83,12 @@ def _environment(tmp: Path, root: Path, extra: dict[str, str] | None = None) -> 
 
 
 @contextmanager
-def running_lab(tmp: Path, env: dict[str, str] | None = None) -> Iterator[Lab]:
+def running_lab(tmp: Path, base_url: str = "/", extra_args: tuple[str, ...] = (),
+                env: dict[str, str] | None = None) -> Iterator[Lab]:
     """JupyterLab on a free loopback port with its files under `tmp/root`; stopped on exit.
-    `env` adds variables to the server's (and so its kernels') environment."""
+
+    `base_url` as JupyterHub sets it ("/user/alice/"); `extra_args` go to the server; `env`
+    adds variables to the server's (and so its kernels') environment."""
     root = tmp / "root"
     root.mkdir()
     port = _free_port()
@@ -96,10 +99,10 @@ def running_lab(tmp: Path, env: dict[str, str] | None = None) -> Iterator[Lab]:
              "--port-retries=0", f"--IdentityProvider.token={TOKEN}", "--allow-root", f"--ServerApp.root_dir={root}",
              "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
              "--LabApp.extension_manager=readonly", "--LabApp.expose_app_in_browser=True",
-             "--JupyterNotebookApp.expose_app_in_browser=True"],
+             "--JupyterNotebookApp.expose_app_in_browser=True", f"--ServerApp.base_url={base_url}", *extra_args],
             env=_environment(tmp, root, env), stdout=log, stderr=subprocess.STDOUT, cwd=root)
         try:
-            base = f"http://127.0.0.1:{port}"
+            base = f"http://127.0.0.1:{port}{base_url.rstrip('/')}"
             _wait_ready(base, proc, log_path)
             yield Lab(base, root)
         finally:

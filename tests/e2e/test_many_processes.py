@@ -73,7 +73,8 @@ def test_four_trainers_and_a_reader_share_one_store():
     for run in runs.values():
         assert run.state == "finished"
         counts = nbtrack.sql(
-            "select count(*), count(distinct step), min(step), max(step) from history where run_id = ?", [run.id]
+            "select count(*), count(distinct step), min(step), max(step) from history "
+            "where run_id = ? and key not like 'system/%'", [run.id]  # the sampler logs system/* past 10 s
         ).fetchall()[0]
         assert counts == (steps * 4, steps, 0, steps - 1)
         assert run.summary["loss"] == pytest.approx(1 / steps)

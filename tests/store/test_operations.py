@@ -8,13 +8,13 @@ import warnings
 from store_records import make_run
 from nbtrack.store.errors import NbtrackStorageWarning
 from nbtrack.store.reader import StoreReader
-from nbtrack.store.writer import StoreWriter
+from nbtrack.store.live_writers import open_run
 from nbtrack.store.records import history_row
 
 
 def test_operation_runs_in_the_batch_transaction(store):
     results = []
-    w = StoreWriter(store, make_run("r1"), flush_interval=0.1).start()
+    w = open_run(store, make_run("r1"), flush_interval=0.1)
     w.rows.append(history_row(0, 1.0, {"a": 1.0}))
 
     def op(con):
@@ -31,7 +31,7 @@ def test_operation_retried_with_the_batch_on_storage_trouble(store, failing_stor
     done = []
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
-        w = StoreWriter(store, make_run("r1"), flush_interval=0.05).start()
+        w = open_run(store, make_run("r1"), flush_interval=0.05)
         w.add_operation(lambda con: con.execute("CREATE TABLE IF NOT EXISTS t (x INT)") and 7, on_commit=done.append)
         assert not w.flush(timeout=0.5)
         assert done == []
@@ -52,7 +52,7 @@ def test_broken_operation_is_dropped_and_the_run_goes_on(store):
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        w = StoreWriter(store, make_run("r1"), flush_interval=0.05).start()
+        w = open_run(store, make_run("r1"), flush_interval=0.05)
         w.rows.append(history_row(0, 1.0, {"a": 1.0}))
         w.add_operation(bad, on_error=errors.append)
         assert w.flush(timeout=20)

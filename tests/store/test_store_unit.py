@@ -9,8 +9,8 @@ from store_records import make_run
 from nbtrack.store.convert import rows_to_arrow
 from nbtrack.store.reader import StoreReader
 from nbtrack.store.runsql import upsert_run
-from nbtrack.store.live_writers import flush_all
-from nbtrack.store.writer import StoreWriter
+from nbtrack.store.live_writers import flush_store
+from nbtrack.store.live_writers import open_run
 from nbtrack.store.records import history_row
 
 
@@ -58,7 +58,7 @@ def test_convert_mixed_types():
 
 def test_history_wide_mixed_types(store):
     run = make_run("r1", created_at=1000.0)
-    w = StoreWriter(store, run).start()
+    w = open_run(store, run)
     w.rows.append(history_row(0, 1001.0, {"loss": 1.0, "phase": "train", "img": {"_type": "image", "w": 2}}))
     w.rows.append(history_row(1, 1002.5, {"loss": 0.5, "flag": True}))
     w.rows.append(history_row(2, 1003.0, {"phase": "eval", "lst": [1, "a"]}))
@@ -80,7 +80,7 @@ def test_history_wide_mixed_types(store):
 
 
 def test_downsample_keeps_extremes(store):
-    w = StoreWriter(store, make_run("r1")).start()
+    w = open_run(store, make_run("r1"))
     n = 50_000
     for i in range(n):
         v = 1.0 + (i % 7) * 0.01
@@ -117,7 +117,7 @@ def test_blobs_dedup_and_files(store, tmp_path):
     assert store.put_blob_file(src) == (sha2, size)
     assert not [p for p in store.blobs_dir.rglob("*.tmp")]
 
-    w = StoreWriter(store, make_run("r1")).start()
+    w = open_run(store, make_run("r1"))
     rec = w.add_file("code/f.bin", "code", source_path=str(src))
     src.write_bytes(b"changed")  # content was taken at call time
     rec2 = w.add_file("media/a.txt", "media", data=b"hello")
@@ -131,35 +131,32 @@ def test_blobs_dedup_and_files(store, tmp_path):
     w.close(wait=True, timeout=10)
 
 
-def test_flush_all_read_your_writes(store):
-    w = StoreWriter(store, make_run("r1"), flush_interval=60.0).start()
+def test_flush_store_read_your_writes(store):
+    w = open_run(store, make_run("r1"), flush_interval=60.0)
     assert w.flush(10)
     for i in range(1000):
         w.rows.append(history_row(i, time.time(), {"x": float(i)}))
     w.update_run({"summary": {"x": 999.0}})
-    reader = StoreReader(store)  # reader calls flush_all first
+    reader = StoreReader(store)  # reader flushes its store first
     assert reader.history("r1").num_rows == 1000
     assert reader.run("r1")["summary"] == {"x": 999.0}
     assert reader.run("r1")["last_step"] == 999
-    assert flush_all(5)
+    assert flush_store(store, 5)
     w.close(wait=True, timeout=10)
 
 
-def test_init_and_close_are_fast(store):
-    t0 = time.perf_counter()
-    w = StoreWriter(store, make_run("r1")).start()
-    assert time.perf_counter() - t0 < 0.1
+def test_a_million_values_pending_at_close_all_land(store):
+    # how long init/close take is measured in bench/bench_log.py, not asserted here
+    w = open_run(store, make_run("r1"))
     rows = [history_row(i, 0.0, {"a": 1.0, "b": 2.0, "c": 3.0, "d": 4.0}) for i in range(250_000)]
     w.rows.extend(rows)  # 1M values pending
-    t0 = time.perf_counter()
     w.close()
-    assert time.perf_counter() - t0 < 0.2
     assert w.close(wait=True, timeout=60)
     assert StoreReader(store).query("SELECT count(*) AS n FROM history")["n"][0].as_py() == 1_000_000
 
 
 def test_heartbeat_without_data(store):
-    w = StoreWriter(store, make_run("r1", heartbeat_at=0.0), heartbeat_interval=0.3).start()
+    w = open_run(store, make_run("r1", heartbeat_at=0.0), heartbeat_interval=0.3)
     time.sleep(1.0)
     beat = StoreReader(store).run("r1")["heartbeat_at"]
     assert time.time() - beat < 0.8

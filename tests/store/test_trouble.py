@@ -14,7 +14,7 @@ from nbtrack.store import runsql
 from nbtrack.store.errors import NbtrackStorageWarning
 from nbtrack.store.reader import StoreReader
 from nbtrack.store.store import Store
-from nbtrack.store.writer import StoreWriter
+from nbtrack.store.live_writers import open_run
 from nbtrack.store.records import history_row
 
 WORKER = Path(__file__).with_name("worker.py")
@@ -47,7 +47,7 @@ def test_lock_held_by_other_process(store):
     assert holder.stdout.readline().strip() == "locked"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        w = StoreWriter(store, make_run("r1"), flush_interval=0.2, lock_timeout=0.3).start()
+        w = open_run(store, make_run("r1"), flush_interval=0.2, lock_timeout=0.3)
         _rows(w, 0, 5000)
         assert _wait(lambda: w.failing, 5)
         _rows(w, 5000, 5000)
@@ -64,7 +64,7 @@ def test_lock_held_by_other_process(store):
 def test_failing_connection_then_recovery(store, failing_store):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        w = StoreWriter(store, make_run("r1"), flush_interval=0.1).start()
+        w = open_run(store, make_run("r1"), flush_interval=0.1)
         _rows(w, 0, 3000)
         w.update_run({"summary": {"a": 1.0}})
         assert not w.flush(timeout=1.0)  # nothing raised, just not durable yet
@@ -81,7 +81,7 @@ def test_failing_connection_then_recovery(store, failing_store):
 
 def test_failure_mid_transaction_is_not_half_committed(store, monkeypatch):
     calls = {"n": 0}
-    real = runsql.upsert_run
+    real = runsql.insert_run
 
     def failing_upsert(con, run_id, fields):
         calls["n"] += 1
@@ -89,10 +89,10 @@ def test_failure_mid_transaction_is_not_half_committed(store, monkeypatch):
             raise OSError(28, "No space left on device")
         return real(con, run_id, fields)
 
-    monkeypatch.setattr(runsql, "upsert_run", failing_upsert)
+    monkeypatch.setattr(runsql, "insert_run", failing_upsert)
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
-        w = StoreWriter(store, make_run("r1"), flush_interval=0.1).start()
+        w = open_run(store, make_run("r1"), flush_interval=0.1)
         _rows(w, 0, 2000)
         assert w.flush(timeout=15)
         w.close(wait=True, timeout=10)
@@ -106,7 +106,7 @@ def test_store_path_is_a_file(tmp_path):
     store = Store(blocker / "store")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        w = StoreWriter(store, make_run("r1"), flush_interval=0.1).start()
+        w = open_run(store, make_run("r1"), flush_interval=0.1)
         _rows(w, 0, 1000)
         w.add_file("media/x.txt", "media", data=b"payload")
         assert not w.flush(timeout=0.8)

@@ -21,7 +21,7 @@ from store_records import make_run  # noqa: E402
 from nbtrack.store.lock import file_lock  # noqa: E402
 from nbtrack.store.reader import StoreReader  # noqa: E402
 from nbtrack.store.store import Store  # noqa: E402
-from nbtrack.store.writer import StoreWriter  # noqa: E402
+from nbtrack.store.live_writers import open_run  # noqa: E402
 from nbtrack.store.records import history_row  # noqa: E402
 
 
@@ -34,7 +34,7 @@ def main() -> None:
         if mode in ("log", "crashlog", "exitlog"):
             run_id = sys.argv[3]
             n = int(sys.argv[4]) if len(sys.argv) > 4 else 10**12
-            w = StoreWriter(store, make_run(run_id), flush_interval=1.0).start()
+            w = open_run(store, make_run(run_id), flush_interval=1.0)
             rows = w.rows
             chunk = 1000
             i = 0

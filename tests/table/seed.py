@@ -27,7 +27,7 @@ def seed(dir: str | Path, n: int = 8, steps: int = 200, project: str = "demo", x
     """Write ``n`` finished runs; return their ids (oldest first). Final loss grows with lr."""
     from nbtrack.store.store import Store
     from nbtrack.store.records import history_row
-    from nbtrack.store.writer import StoreWriter
+    from nbtrack.store.live_writers import open_run
 
     store = Store(dir)
     ids = []
@@ -47,7 +47,7 @@ def seed(dir: str | Path, n: int = 8, steps: int = 200, project: str = "demo", x
                "environment": {"python": "3.11.9", "platform": "Linux", "git": {"commit": f"abc{i:04d}", "branch": "main"},
                                "packages": {"numpy": "2.0", "nbtrack": "0.1.0"}},
                "last_step": steps - 1}
-        w = StoreWriter(store, rec, flush_interval=0.05)
+        w = open_run(store, rec, flush_interval=0.05)
         for s in range(steps):
             loss = final + 2 * math.exp(-s / (steps / 8))
             w.rows.append(history_row(s, t0 + i * 60 + s * 0.1, {"loss": loss, "val/acc": 1 - loss / 2}))

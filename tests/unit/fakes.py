@@ -14,7 +14,10 @@ class RecordingWriter:
         self.rows: list[dict[str, Any]] = []
         self.updates: list[dict[str, Any]] = []
         self.files: list[tuple[str, str, bytes | None, str | None]] = []
+        self.blobs: list[bytes] = []
+        self.operations: list[Any] = []
         self.closed = False
+        self.failing = False
 
     def wait_ready(self, timeout: float = 30.0) -> None:
         pass
@@ -25,8 +28,20 @@ class RecordingWriter:
     def add_file(self, path: str, kind: str, data: bytes | None = None, source_path: str | None = None) -> None:
         self.files.append((path, kind, data, source_path))
 
+    def add_blob(self, data: bytes) -> str:
+        import hashlib
+
+        self.blobs.append(bytes(data))
+        return hashlib.sha256(data).hexdigest()
+
+    def add_operation(self, apply: Any, on_commit: Any = None, on_error: Any = None) -> None:
+        self.operations.append(apply)
+
     def close(self, wait: bool = False) -> None:
         self.closed = True
+
+    def flush(self, timeout: float | None = None) -> bool:
+        return True
 
     def merged(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

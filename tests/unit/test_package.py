@@ -12,7 +12,7 @@ import nbtrack
 
 def test_submodules_do_not_shadow_run_config_summary():
     for info in pkgutil.walk_packages(nbtrack.__path__, "nbtrack."):
-        if ".integrations" in info.name or info.name.endswith(("__main__", "nbtrack.keras")):
+        if ".integration" in info.name or info.name.endswith(("__main__", "nbtrack.keras", "nbtrack.sklearn")):
             continue
         importlib.import_module(info.name)
     assert nbtrack.run is None

@@ -71,3 +71,4 @@ def test_a_logged_table_is_summarised_by_its_shape():
     run.log({"preds": Table(columns=["a"], data=[[1], [2]])})
     assert run.summary["preds"] == {"_type": "table", "columns": ["a"], "nrows": 2, "ncols": 1}
     assert w.steps()[0][1]["preds"]["data"] == [[1], [2]]
+    assert len(w.operations) == 1 and b'"data": [[1], [2]]' in w.blobs[0]  # also the artifact run-<id>-preds

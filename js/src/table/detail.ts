@@ -1,8 +1,9 @@
 // A run's page inside the widget: overview (rename, notes, tags, delete with a second
-// click), config, summary, environment, files and images, the code as cells, and a diff
-// with another run. Everything from user data goes in as textContent.
+// click, the run's alerts), config, summary, environment, logged tables (image cells as thumbnails), files
+// and images, the code as cells, and a diff with another run. Everything from user data
+// goes in as textContent.
 import { fmtDuration, h } from "../util";
-import type { Cell, ConfigDiffRow, RunDetail } from "./messages";
+import type { Cell, ConfigDiffRow, LoggedTable, RunDetail } from "./messages";
 
 export interface DetailHost {
   runChoices(): { id: string; name: string }[];
@@ -12,7 +13,7 @@ export interface DetailHost {
   back(): void;
 }
 
-const TABS = ["overview", "config", "environment", "files", "code", "diff"] as const;
+const TABS = ["overview", "config", "environment", "tables", "files", "code", "diff"] as const;
 type Tab = (typeof TABS)[number];
 
 function kvTable(obj: Record<string, unknown>, cls = "nbt-kv"): HTMLElement {
@@ -36,6 +37,36 @@ export function diffLines(lines: string[]): HTMLElement {
     pre.append(h("div", `nbt-dl nbt-dl-${cls}`, line || " "));
   }
   return pre;
+}
+
+/** A logged table: text cells as text, image cells as thumbnails (data URLs only). */
+function loggedTableView(t: LoggedTable): HTMLElement {
+  const box = h("div", "nbt-logged");
+  box.dataset.key = t.key;
+  const more = t.nrows > t.rows.length || t.ncols > t.columns.length ? ` (first ${t.rows.length} of ${t.nrows} rows, ${t.columns.length} of ${t.ncols} columns)` : ` (${t.nrows} rows)`;
+  box.append(h("h4", undefined, `${t.key} · step ${t.step}${more}`));
+  const table = h("table", "nbt-kv nbt-logged-table");
+  const head = h("tr");
+  for (const c of t.columns) head.append(h("th", undefined, c));
+  table.append(head);
+  for (const row of t.rows) {
+    const tr = h("tr");
+    for (const cell of row) {
+      const td = h("td", "nbt-v");
+      if ("image" in cell && cell.image.startsWith("data:image/")) {
+        const img = h("img", "nbt-logged-img");
+        img.src = cell.image;
+        img.alt = cell.caption;
+        img.title = cell.caption;
+        td.append(img);
+        if (cell.caption) td.append(h("div", "nbt-meta", cell.caption));
+      } else if ("text" in cell) td.textContent = cell.text;
+      tr.append(td);
+    }
+    table.append(tr);
+  }
+  box.append(table);
+  return box;
 }
 
 function cellsView(cells: Cell[]): HTMLElement {
@@ -108,6 +139,10 @@ export class DetailView {
       this.pane.append(kvTable(run.environment));
       if (run.git_diff) this.pane.append(h("h4", undefined, "git diff"), diffLines(run.git_diff.split("\n")));
       this.pane.append(h("h4", undefined, `Packages (${run.packages.length})`), h("pre", "nbt-pkgs", run.packages.join("\n")));
+    } else if (tab === "tables") {
+      const tables = run.tables || [];
+      if (!tables.length) this.pane.append(h("div", "nbt-empty", "This run logged no tables."));
+      for (const t of tables) this.pane.append(loggedTableView(t));
     } else if (tab === "files") this.files(run);
     else if (tab === "code") this.pane.append(cellsView(run.cells));
     else this.diffTab(run);
@@ -161,7 +196,20 @@ export class DetailView {
     row("tags", tags);
     const actions = h("div", "nbt-actions");
     actions.append(save, del, status);
-    p.append(meta, form, actions, h("h4", undefined, "Summary"), kvTable(run.summary));
+    p.append(meta, form, actions);
+    const alerts = run.alerts || [];
+    if (alerts.length) {
+      const list = h("table", "nbt-kv nbt-alerts");
+      for (const a of alerts) {
+        const tr = h("tr", `nbt-alert nbt-alert-${a.level === "ERROR" ? "error" : a.level === "WARN" ? "warn" : "info"}`);
+        const when = a.created_at ? new Date(a.created_at * 1000).toLocaleString() : "";
+        tr.append(h("td", "nbt-k", a.level), h("td", "nbt-k", a.title), h("td", "nbt-v", a.text),
+          h("td", "nbt-meta", `${when}${a.step !== null && a.step !== undefined ? ` · step ${a.step}` : ""}`));
+        list.append(tr);
+      }
+      p.append(h("h4", undefined, `Alerts (${alerts.length})`), list);
+    }
+    p.append(h("h4", undefined, "Summary"), kvTable(run.summary));
   }
 
   private files(run: RunDetail): void {

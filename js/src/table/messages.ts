@@ -71,7 +71,30 @@ export interface RunDetail {
   files: { name: string; size: number; kind: string }[];
   images: { name: string; src: string }[];
   cells: Cell[];
+  tables: LoggedTable[];
+  alerts: RunAlert[];
 }
+
+/** An alert the run sent (nbtrack.alert / wandb.alert). */
+export interface RunAlert {
+  title: string;
+  text: string;
+  level: string;
+  created_at: number | null;
+  step: number | null;
+}
+
+/** A table the run logged (its last version), as the kernel shapes it for the page. */
+export interface LoggedTable {
+  key: string;
+  step: number;
+  columns: string[];
+  rows: TableCell[][];
+  nrows: number;
+  ncols: number;
+}
+
+export type TableCell = { text: string } | { image: string; caption: string };
 
 export interface ConfigDiffRow {
   key: string;

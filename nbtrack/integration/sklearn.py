@@ -1,0 +1,6 @@
+"""`wandb.integration.sklearn` (= `wandb.sklearn`): the `plot_*` functions."""
+
+from __future__ import annotations
+
+from ..integrations.sklearn_plots import *  # noqa: F403 - wandb's names
+from ..integrations.sklearn_plots import __all__  # noqa: F401

@@ -1,0 +1,7 @@
+"""`wandb.sdk.wandb_alerts.AlertLevel`."""
+
+from __future__ import annotations
+
+from ..alerts import AlertLevel
+
+__all__ = ["AlertLevel"]

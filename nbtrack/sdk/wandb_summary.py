@@ -1,0 +1,7 @@
+"""`wandb.sdk.wandb_summary.Summary`: the run's summary class."""
+
+from __future__ import annotations
+
+from ..run_summary import Summary
+
+__all__ = ["Summary"]

@@ -1,0 +1,6 @@
+"""wandb's legacy `wandb.sklearn` path: the same names as `nbtrack.integration.sklearn`."""
+
+from __future__ import annotations
+
+from .integration.sklearn import *  # noqa: F403
+from .integration.sklearn import __all__  # noqa: F401

@@ -1,0 +1,6 @@
+"""wandb's legacy `wandb.xgboost` path: the same names as `nbtrack.integration.xgboost`."""
+
+from __future__ import annotations
+
+from .integration.xgboost import *  # noqa: F403
+from .integration.xgboost import __all__  # noqa: F401
