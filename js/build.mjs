@@ -1,8 +1,9 @@
-// Bundles src/index.ts into ../nbtrack/static/widget.js (+ widget.css) for the live panel and
-// src/table/entry.ts into table.js (+ table.css) for the runs table, and
-// src/report/entry.ts into report.js (+ report.css), inlined into report files and the
-// /nbtrack/ server pages: self-contained bundles (anywidget ships each one per displayed
-// widget) sharing source modules.
+// Bundles src/index.ts into ../nbtrack/static/widget.js (+ widget.css) for the live panel,
+// src/loader.ts into loader.js (each panel's small `_esm`: it imports widget.js from the
+// kernel's shared WidgetCode model, see nbtrack/live/code.py), src/table/entry.ts into
+// table.js (+ table.css) for the runs table, and src/report/entry.ts into report.js
+// (+ report.css), inlined into report files and the /nbtrack/ server pages; they share
+// source modules.
 // --define:define.amd=false keeps the bundle working in VS Code (AMD `define` checks break there).
 import * as esbuild from "esbuild";
 import { fileURLToPath } from "node:url";
@@ -12,6 +13,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const options = {
   entryPoints: {
     widget: path.join(here, "src/index.ts"),
+    loader: path.join(here, "src/loader.ts"),
     table: path.join(here, "src/table/entry.ts"),
     report: path.join(here, "src/report/entry.ts"),
   },

@@ -350,8 +350,11 @@ class Run(WandbRunMethods):
         definition = self.summary.define(
             MetricDefinition(name, step_metric, parse_summary(summary), goal, bool(hidden))
         )
-        self._update({"metrics": self.summary.definitions()})
+        definitions = self.summary.definitions()
+        self._update({"metrics": definitions})
         self._fast = self._fast_allowed()
+        if self._live is not None:
+            self._live.set_metrics(definitions)
         return definition
 
     # -- files ---------------------------------------------------------------------------
@@ -423,9 +426,13 @@ class Run(WandbRunMethods):
 
     # -- live panel ----------------------------------------------------------------------
     def attach_live(self, live: LiveSession) -> None:
-        """Feed a live panel with every committed row from now on."""
+        """Feed a live panel with every committed row from now on (and the definitions
+        that say which metrics are x axes or hidden)."""
         self._live = live
         self._append_live = live.rows.append
+        definitions = self.summary.definitions()
+        if definitions:
+            live.set_metrics(definitions)
 
     @property
     def live(self) -> LiveSession | None:

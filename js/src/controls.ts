@@ -1,12 +1,12 @@
 // Toolbar: smoothing slider, log-scale y, x axis, earlier runs. Browser-only state, so
 // everything works while the kernel is busy training.
-import type { XMode } from "./chart";
+import type { XChoice } from "./charts/layout";
 import { h } from "./util";
 
 export interface ViewOptions {
   smoothing: number;
   logY: boolean;
-  xMode: XMode;
+  xMode: XChoice; // "auto" | "step" | "rel" | "wall" | "m:<step metric>"
   showEarlier: boolean;
 }
 
@@ -14,6 +14,8 @@ export class Controls {
   el = h("div", "nbt-controls");
   private earlierLabel = h("label", "nbt-ctl");
   private earlierCount = h("span");
+  private xSelect = h("select");
+  private xChoices = "";
 
   constructor(private opts: ViewOptions, private onChange: () => void) {
     const smooth = h("label", "nbt-ctl");
@@ -44,18 +46,13 @@ export class Controls {
     log.append(logBox, h("span", "", "log y"));
 
     const xl = h("label", "nbt-ctl");
-    const sel = h("select");
+    const sel = this.xSelect;
     sel.dataset.role = "xmode";
-    for (const [v, text] of [["step", "step"], ["rel", "relative time"], ["wall", "wall time"]]) {
-      const o = h("option", "", text);
-      o.value = v;
-      sel.append(o);
-    }
-    sel.value = opts.xMode;
     sel.addEventListener("change", () => {
-      opts.xMode = sel.value as XMode;
+      opts.xMode = sel.value;
       onChange();
     });
+    this.setXOptions([]);
     xl.append(h("span", "", "x"), sel);
 
     const eBox = h("input");
@@ -69,6 +66,31 @@ export class Controls {
     this.earlierLabel.append(eBox, this.earlierCount);
     this.earlierLabel.style.display = "none";
     this.el.append(smooth, log, xl, this.earlierLabel);
+  }
+
+  /** The x choices: per-metric default, the global step, the runs' step metrics, time. */
+  setXOptions(stepMetrics: string[]): void {
+    const choices: [string, string][] = [
+      ["auto", stepMetrics.length ? "default (step metrics)" : "default (step)"],
+      ["step", "step"],
+      ...stepMetrics.map((m): [string, string] => [`m:${m}`, m]),
+      ["rel", "relative time"],
+      ["wall", "wall time"],
+    ];
+    const cur = this.opts.xMode;
+    if (cur.startsWith("m:") && !choices.some(([v]) => v === cur)) choices.splice(2, 0, [cur, cur.slice(2)]);
+    const sig = JSON.stringify(choices);
+    if (sig === this.xChoices) return;
+    this.xChoices = sig;
+    const sel = this.xSelect;
+    sel.textContent = "";
+    for (const [v, text] of choices) {
+      const o = h("option", "", text);
+      o.value = v;
+      sel.append(o);
+    }
+    if (!choices.some(([v]) => v === cur)) this.opts.xMode = "auto";
+    sel.value = this.opts.xMode;
   }
 
   setEarlierRuns(n: number): void {

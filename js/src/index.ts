@@ -1,18 +1,32 @@
-// nbtrack live panel: anywidget entry point.
+// nbtrack live panel: anywidget entry point (the bundle the kernel's WidgetCode holds;
+// js/src/loader.ts imports it once per page and delegates here).
 // initialize() runs once per model at comm open, before any view: it registers the
-// message handler so pushed points are kept even while no view is on screen.
-import type { AnyWidget } from "@anywidget/types";
+// message handler so pushed points are kept even while no view is on screen. Messages
+// the loader caught while it fetched this bundle come in `pending`.
+import type { AnyModel, AnyWidget } from "@anywidget/types";
 import "uplot/dist/uPlot.min.css";
 import "./styles.css";
-import type { PanelTraits } from "./messages";
+import type { KernelMsg, PanelTraits } from "./messages";
 import { PanelView } from "./panel";
-import { attachStore } from "./store";
+import { attachStore, getStore } from "./store";
 
-const widget: AnyWidget<PanelTraits> = {
-  initialize({ model }) {
-    return attachStore(model);
+export type Pending = [KernelMsg, unknown[]][];
+
+interface InitContext {
+  model: AnyModel<PanelTraits>;
+  pending?: Pending;
+}
+
+const widget = {
+  initialize({ model, pending }: InitContext) {
+    const detach = attachStore(model);
+    if (pending && pending.length) {
+      const store = getStore(model);
+      for (const [msg, buffers] of pending) store.receive(msg, buffers || []);
+    }
+    return detach;
   },
-  render({ model, el }) {
+  render({ model, el }: { model: AnyModel<PanelTraits>; el: HTMLElement }) {
     let view: PanelView;
     try {
       view = new PanelView(model, el);
@@ -22,6 +36,6 @@ const widget: AnyWidget<PanelTraits> = {
     }
     return () => view.destroy();
   },
-};
+} satisfies AnyWidget<PanelTraits> | object;
 
 export default widget;

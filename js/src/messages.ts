@@ -1,5 +1,11 @@
 // Mirror of nbtrack/live/messages.py: keep the two in step.
 
+/** What define_metric said about a name or glob, as far as charts care. */
+export interface MetricMeta {
+  step_metric?: string | null; // chart against this key instead of the global step
+  hidden?: boolean; // no chart of its own
+}
+
 export interface RunInfo {
   id?: string;
   name?: string;
@@ -8,6 +14,7 @@ export interface RunInfo {
   started_at?: number; // unix seconds
   finished_at?: number | null;
   summary?: Record<string, unknown>;
+  metrics?: Record<string, MetricMeta>; // define_metric definitions by name or glob
 }
 
 /** One series in a delta; its points are buffer `buf`: Float64 x[n], t[n], y[n]. */
@@ -35,6 +42,16 @@ export interface ImageDelta {
   items: ImageItem[];
 }
 
+/** One histogram at one step, re-binned to equal bins over [lo, hi]. */
+export interface HistDelta {
+  run: string;
+  key: string;
+  step: number;
+  lo: number;
+  hi: number;
+  counts: number[];
+}
+
 export interface DeltaMsg {
   type: "delta";
   seq: number;
@@ -42,13 +59,23 @@ export interface DeltaMsg {
   now: number;
   series: SeriesDelta[];
   images: ImageDelta[];
+  hists?: HistDelta[];
 }
+
+/** The project's earlier runs, to overlay faintly (sent once; not saved). */
+export interface EarlierMsg {
+  type: "earlier";
+  runs: RunInfo[];
+  series: SnapSeries[];
+}
+
+export type KernelMsg = DeltaMsg | EarlierMsg;
 
 export interface ResyncMsg {
   type: "resync";
 }
 
-/** Snapshot series: base64 x Float64, t Float32 (seconds since t0), y Float32. */
+/** Snapshot series: base64 x Float64 (Float32 when xk is "f4"), t Float32 (seconds since t0), y Float32. */
 export interface SnapSeries {
   run: string;
   key: string;
@@ -56,8 +83,20 @@ export interface SnapSeries {
   n: number;
   t0: number;
   x: string;
+  xk?: "f4";
   t: string;
   y: string;
+}
+
+/** Histograms of one key: counts base64 Uint8 (steps x bins), each column scaled to 0..255. */
+export interface SnapHist {
+  run: string;
+  key: string;
+  bins: number;
+  steps: number[];
+  lo: number[];
+  hi: number[];
+  counts: string;
 }
 
 export interface SnapImageItem {
@@ -68,9 +107,14 @@ export interface SnapImageItem {
   src: string | null;
 }
 
+export interface SnapImageStep {
+  step: number;
+  items: SnapImageItem[];
+}
+
 export interface SnapImages {
   key: string;
-  steps: { step: number; items: SnapImageItem[] }[];
+  steps: SnapImageStep[];
 }
 
 export interface Snapshot {
@@ -80,6 +124,7 @@ export interface Snapshot {
   now: number | null;
   series: SnapSeries[];
   images: SnapImages[];
+  hists?: SnapHist[];
 }
 
 /** The synced traits of nbtrack.live.widget.LivePanel. */
@@ -89,5 +134,13 @@ export interface PanelTraits {
   run: RunInfo;
   runs: RunInfo[];
   snapshot: Snapshot | Record<string, never>;
-  earlier: SnapSeries[];
+  code_ref: string; // model id of the WidgetCode holding the bundle ("" when inline)
+  code_digest: string;
+}
+
+/** The synced traits of nbtrack.live.code.WidgetCode (one per kernel, never displayed). */
+export interface CodeTraits {
+  code: string;
+  css: string;
+  digest: string;
 }

@@ -1,12 +1,15 @@
-// The panel view: header (run, state, elapsed, step), toolbar, one chart per metric
-// group, image strips. Renders from the per-model store; redraws at most once a frame.
+// The panel view: header (run, state, elapsed, step), toolbar, one chart per metric in
+// collapsible sections (charts/), image strips. Renders from the per-model store; redraws
+// at most once a frame. The only module here that knows the widget model: the charts get
+// plain data.
 import type { AnyModel } from "@anywidget/types";
-import { ChartView, type Line } from "./chart";
+import { planCharts, settingFor, type HistData, type LinePlan, type RunMeta, type SeriesData } from "./charts/layout";
+import { ChartGrid, type LineStyle } from "./charts/sections";
 import { Controls, type ViewOptions } from "./controls";
 import { ImagesView } from "./images";
 import type { PanelTraits, RunInfo } from "./messages";
-import { getStore, type PanelStore, type Series } from "./store";
-import { PALETTE, fmtDuration, fmtNum, groupOf, groupOrder, h, sortedPair } from "./util";
+import { getStore, type PanelStore } from "./store";
+import { PALETTE, fmtDuration, fmtNum, h } from "./util";
 
 let viewCounter = 0;
 
@@ -17,9 +20,8 @@ export class PanelView {
   private meta = h("span", "nbt-meta");
   private runsEl = h("div", "nbt-runs");
   private summaryEl = h("div", "nbt-summary");
-  private chartsEl = h("div", "nbt-charts");
   private emptyEl = h("div", "nbt-empty", "waiting for metrics…");
-  private charts = new Map<string, ChartView>();
+  private grid: ChartGrid;
   private images = new ImagesView();
   private controls: Controls;
   private hidden: Set<string>;
@@ -38,9 +40,10 @@ export class PanelView {
     this.opts = this.store.viewOptions;
     this.hidden = this.store.hidden;
     this.controls = new Controls(this.opts, () => this.schedule());
+    this.grid = new ChartGrid(this.hidden, this.store.openSections, () => this.schedule());
     const head = h("div", "nbt-head");
     head.append(this.title, this.badge, this.meta);
-    this.root.append(head, this.runsEl, this.summaryEl, this.controls.el, this.emptyEl, this.chartsEl, this.images.el);
+    this.root.append(head, this.runsEl, this.summaryEl, this.controls.el, this.emptyEl, this.grid.el, this.images.el);
     el.append(this.root);
     this.unsub = this.store.subscribe(() => this.schedule());
     this.timer = setInterval(() => this.header(), 1000);
@@ -89,20 +92,6 @@ export class PanelView {
     return m;
   }
 
-  private xOf(s: Series, info: RunInfo | undefined): [Float64Array, Float64Array] {
-    const n = s.n;
-    if (this.opts.xMode === "step") return [s.x.subarray(0, n), s.y.subarray(0, n)];
-    const base = this.opts.xMode === "rel" ? info?.started_at ?? (n ? s.t[0] : 0) : 0;
-    const x = new Float64Array(n);
-    for (let i = 0; i < n; i++) x[i] = s.t[i] - base;
-    return sortedPair(x, s.y, n);
-  }
-
-  private line(s: Series, info: (RunInfo & { index: number }) | undefined, color: string, label: string, faint: boolean, dash?: number[]): Line {
-    const [x, y] = this.xOf(s, info);
-    return { id: s.id, label, color, faint, dash, x, y, n: x.length };
-  }
-
   render(): void {
     const t0 = performance.now();
     this.frame = 0;
@@ -111,58 +100,35 @@ export class PanelView {
     const compare = store.mode === "compare";
     const runs = this.runInfo();
     this.header();
-    const groups = new Map<string, Series[]>();
-    for (const s of store.series.values()) {
-      if (!s.n) continue;
-      const g = groupOf(s.key);
-      if (!groups.has(g)) groups.set(g, []);
-      groups.get(g)!.push(s);
-    }
+    const metas = new Map<string, RunMeta>();
+    for (const [id, r] of runs) metas.set(id, { id, name: r.name || id, index: r.index, started_at: r.started_at, metrics: r.metrics });
+    const series: SeriesData[] = [...store.series.values()].filter((s) => s.n);
     const earlierRuns = new Set<string>();
     for (const s of store.earlier.values()) earlierRuns.add(s.run);
     this.controls.setEarlierRuns(compare ? 0 : earlierRuns.size);
-    const names = [...groups.keys()].sort(groupOrder);
-    for (const [g, c] of this.charts) if (!groups.has(g)) { c.destroy(); this.charts.delete(g); }
-    let points = 0;
-    for (const g of names) {
-      const list = groups.get(g)!.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      const keys = [...new Set(list.map((s) => s.key))];
-      const lines: Line[] = [];
-      for (const s of list) {
-        points += s.n;
-        const info = runs.get(s.run);
-        const ki = keys.indexOf(s.key);
-        if (compare) {
-          const ri = info?.index ?? 0;
-          const name = info?.name || s.run;
-          lines.push(this.line(s, info, PALETTE[ri % PALETTE.length], keys.length > 1 ? `${name} ${s.key}` : name, false, ki > 0 ? [6, 3 * ki] : undefined));
-        } else {
-          lines.push(this.line(s, info, PALETTE[ki % PALETTE.length], s.key, false));
-        }
-      }
-      if (!compare && this.opts.showEarlier) {
-        for (const s of store.earlier.values()) {
-          const ki = keys.indexOf(s.key);
-          if (ki < 0 || !s.n) continue;
-          const info = runs.get(s.run);
-          lines.unshift(this.line(s, info, PALETTE[ki % PALETTE.length], `${info?.name || s.run}: ${s.key}`, true, [5, 4]));
-        }
-      }
-      let chart = this.charts.get(g);
-      if (!chart) {
-        chart = new ChartView(g, this.hidden);
-        this.charts.set(g, chart);
-      }
-      chart.update(lines, { ...this.opts, syncKey: this.syncKey });
-    }
-    names.forEach((g) => this.chartsEl.append(this.charts.get(g)!.el)); // keeps order; moves are cheap
-    this.emptyEl.style.display = names.length || store.images.size ? "none" : "";
+    const earlier: SeriesData[] = !compare && this.opts.showEarlier ? [...store.earlier.values()].filter((s) => s.n) : [];
+    const hists: HistData[] = [...store.hists.values()];
+    const plan = planCharts({ series, earlier, hists, runs: metas, x: this.opts.xMode });
+    this.controls.setXOptions(plan.stepMetrics);
+    const style = (l: LinePlan): LineStyle => {
+      const meta = l.run;
+      const name = meta?.name || l.series.run;
+      const color = PALETTE[(meta?.index ?? 0) % PALETTE.length];
+      if (compare) return { id: l.series.id, label: name, color, faint: false };
+      if (l.faint) return { id: l.series.id, label: name, color, faint: true, dash: [5, 4] };
+      return { id: l.series.id, label: name, color: PALETTE[0], faint: false };
+    };
+    const points = this.grid.update(plan, { smoothing: this.opts.smoothing, logY: this.opts.logY, syncKey: this.syncKey }, style);
+    let charts = 0;
+    for (const sec of plan.sections) charts += sec.charts.length;
+    this.emptyEl.style.display = charts || store.images.size ? "none" : "";
     this.images.update(store.images);
     this.runsList(compare, runs);
     this.summary();
     const d = this.root.dataset;
     d.points = String(points);
-    d.charts = String(names.length);
+    d.charts = String(charts);
+    d.sections = plan.sections.map((sec) => sec.title).join(",");
     d.renders = String(this.renders);
     d.smoothing = String(this.opts.smoothing);
     d.logy = this.opts.logY ? "1" : "0";
@@ -187,7 +153,9 @@ export class PanelView {
 
   private summary(): void {
     const s = this.store.run.summary;
-    const entries = s ? Object.entries(s).filter(([k]) => !k.startsWith("_")).slice(0, 16) : [];
+    const metrics = this.store.run.metrics;
+    const shown = (k: string) => !k.startsWith("_") && !settingFor(k.split(" ")[0], metrics, "hidden");
+    const entries = s ? Object.entries(s).filter(([k]) => shown(k)).slice(0, 16) : [];
     this.summaryEl.textContent = "";
     this.summaryEl.style.display = entries.length ? "" : "none";
     for (const [k, v] of entries) {
@@ -201,7 +169,7 @@ export class PanelView {
     clearInterval(this.timer);
     if (this.frame) cancelAnimationFrame(this.frame);
     this.unsub();
-    for (const c of this.charts.values()) c.destroy();
+    this.grid.destroy();
     this.root.remove();
   }
 }

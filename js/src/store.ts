@@ -1,7 +1,8 @@
 // Per-model data store. Created in anywidget's initialize() (at comm open, before any
 // view) so no pushed message is lost for want of a listener; views render from it.
 import type { AnyModel } from "@anywidget/types";
-import type { DeltaMsg, PanelTraits, RunInfo, SnapSeries, Snapshot } from "./messages";
+import type { HistData } from "./charts/layout";
+import type { DeltaMsg, HistDelta, KernelMsg, PanelTraits, RunInfo, SnapHist, SnapSeries, Snapshot } from "./messages";
 
 export interface Series {
   id: string;
@@ -30,19 +31,33 @@ export interface ImageStep {
 }
 
 const IMAGE_STEPS = 64;
+const HIST_STEPS = 64; // per key, thinned by half when full (latest kept), as the kernel does
 
 export const sid = (run: string, key: string) => run + "\u0000" + key;
 
-function decode(b64: string, kind: "f64" | "f32"): Float64Array {
+function bytesOf(b64: string): Uint8Array {
   const bin = atob(b64 || "");
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+function decode(b64: string, kind: "f64" | "f32"): Float64Array {
+  const bytes = bytesOf(b64);
   const arr = kind === "f64" ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer);
   return arr instanceof Float64Array ? arr : Float64Array.from(arr);
 }
 
+function histFromSnap(h: SnapHist): HistData {
+  const raw = bytesOf(h.counts);
+  const bins = h.bins || 32;
+  const counts: Float64Array[] = [];
+  for (let i = 0; i < h.steps.length; i++) counts.push(Float64Array.from(raw.subarray(i * bins, (i + 1) * bins)));
+  return { run: h.run, key: h.key, steps: [...h.steps], lo: [...h.lo], hi: [...h.hi], counts };
+}
+
 function fromSnap(s: SnapSeries, earlier: boolean): Series {
-  const x = decode(s.x, "f64");
+  const x = decode(s.x, s.xk === "f4" ? "f32" : "f64");
   const t = decode(s.t, "f32");
   for (let i = 0; i < t.length; i++) t[i] += s.t0;
   const y = decode(s.y, "f32");
@@ -76,22 +91,24 @@ function grow(a: Float64Array, need: number): Float64Array {
 export class PanelStore {
   series = new Map<string, Series>();
   earlier = new Map<string, Series>();
+  earlierRuns: RunInfo[] = [];
   images = new Map<string, ImageStep[]>();
+  hists = new Map<string, HistData>();
   step: number | null = null;
   kernelNow: number | null = null;
   recvAt = 0; // performance.now() of the last delta
   seq = 0;
   revision = 0;
   messages = 0;
-  viewOptions = { smoothing: 0, logY: false, xMode: "step" as "step" | "rel" | "wall", showEarlier: false };
+  viewOptions = { smoothing: 0, logY: false, xMode: "auto", showEarlier: false };
   hidden = new Set<string>();
+  openSections = new Map<string, boolean>(); // the user's section toggles (kept across re-renders)
   private listeners = new Set<() => void>();
   private blobUrls = new Set<string>();
   private lastResync = 0;
 
   constructor(private model: AnyModel<PanelTraits>) {
     this.adoptSnapshot(model.get("snapshot") as Snapshot);
-    this.adoptEarlier(model.get("earlier") || []);
   }
 
   get mode(): "live" | "compare" {
@@ -100,8 +117,9 @@ export class PanelStore {
   get run(): RunInfo {
     return this.model.get("run") || {};
   }
+  /** Compared runs (compare mode) or the earlier runs overlaid faintly (live mode). */
   get runs(): RunInfo[] {
-    return this.model.get("runs") || [];
+    return this.mode === "compare" ? this.model.get("runs") || [] : this.earlierRuns;
   }
 
   subscribe(fn: () => void): () => void {
@@ -116,7 +134,6 @@ export class PanelStore {
 
   onTrait(name: string): void {
     if (name === "snapshot") this.adoptSnapshot(this.model.get("snapshot") as Snapshot);
-    if (name === "earlier") this.adoptEarlier(this.model.get("earlier") || []);
     this.changed();
   }
 
@@ -134,6 +151,11 @@ export class PanelStore {
       this.kernelNow = snap.now ?? this.kernelNow;
       this.seq = Math.max(this.seq, snap.seq || 0);
     }
+    for (const hs of snap.hists || []) {
+      const id = sid(hs.run, hs.key);
+      const have = this.hists.get(id);
+      if (!have || behind || have.steps.length < hs.steps.length) this.hists.set(id, histFromSnap(hs));
+    }
     for (const im of snap.images || []) {
       const have = this.images.get(im.key);
       if (have && have.length && !behind) continue;
@@ -141,9 +163,19 @@ export class PanelStore {
     }
   }
 
-  adoptEarlier(list: SnapSeries[]): void {
+  adoptEarlier(runs: RunInfo[], list: SnapSeries[]): void {
     this.earlier.clear();
+    this.earlierRuns = runs;
     for (const s of list) this.earlier.set(sid(s.run, s.key), fromSnap(s, true));
+  }
+
+  /** Any message from the kernel. */
+  receive(msg: KernelMsg, buffers: unknown[]): void {
+    if (!msg) return;
+    if (msg.type === "earlier") {
+      this.adoptEarlier(msg.runs || [], msg.series || []);
+      this.changed();
+    } else this.handle(msg, buffers);
   }
 
   handle(msg: DeltaMsg, buffers: unknown[]): void {
@@ -199,11 +231,39 @@ export class PanelStore {
       }
       this.images.set(im.key, steps);
     }
+    for (const hd of msg.hists || []) this.addHist(hd);
     this.step = msg.step ?? this.step;
     this.kernelNow = msg.now;
     this.recvAt = performance.now();
     if (gap) this.requestResync();
     this.changed();
+  }
+
+  private addHist(d: HistDelta): void {
+    const id = sid(d.run, d.key);
+    let hd = this.hists.get(id);
+    if (!hd) {
+      hd = { run: d.run, key: d.key, steps: [], lo: [], hi: [], counts: [] };
+      this.hists.set(id, hd);
+    }
+    const last = hd.steps.length - 1;
+    const counts = Float64Array.from(d.counts);
+    if (last >= 0 && hd.steps[last] >= d.step) {
+      const at = hd.steps.indexOf(d.step);
+      if (at >= 0) { hd.lo[at] = d.lo; hd.hi[at] = d.hi; hd.counts[at] = counts; }
+      return; // older than what is held (a reset resending kept steps): keep ours
+    }
+    hd.steps.push(d.step);
+    hd.lo.push(d.lo);
+    hd.hi.push(d.hi);
+    hd.counts.push(counts);
+    if (hd.steps.length > HIST_STEPS) {
+      const keep = (_: unknown, i: number, a: unknown[]) => i % 2 === 0 && i < a.length - 1 || i === a.length - 1;
+      hd.steps = hd.steps.filter(keep);
+      hd.lo = hd.lo.filter(keep);
+      hd.hi = hd.hi.filter(keep);
+      hd.counts = hd.counts.filter(keep);
+    }
   }
 
   /** Ask the kernel for full resets (delivered once the running cell ends). */
@@ -254,8 +314,8 @@ export function getStore(model: AnyModel<PanelTraits>): PanelStore {
 
 export function attachStore(model: AnyModel<PanelTraits>): () => void {
   const store = getStore(model);
-  const onMsg = (msg: DeltaMsg, buffers: unknown[]) => store.handle(msg, buffers || []);
-  const handlers: [string, () => void][] = ["snapshot", "earlier", "run", "runs", "mode"].map((n) => [`change:${n}`, () => store.onTrait(n)]);
+  const onMsg = (msg: KernelMsg, buffers: unknown[]) => store.receive(msg, buffers || []);
+  const handlers: [string, () => void][] = ["snapshot", "run", "runs", "mode"].map((n) => [`change:${n}`, () => store.onTrait(n)]);
   model.on("msg:custom", onMsg);
   for (const [ev, fn] of handlers) model.on(ev, fn);
   return () => {

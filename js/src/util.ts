@@ -18,7 +18,8 @@ export function alpha(hex: string, a: number): string {
   return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${a})`;
 }
 
-/** Metric group: the prefix before the first "/", "" for ungrouped keys. */
+/** Metric group: the prefix before the first "/", "" for ungrouped keys (charts/layout.ts
+ * has the live panel's full rules: sectionOf, sectionOrder). */
 export function groupOf(key: string): string {
   const i = key.indexOf("/");
   return i > 0 ? key.slice(0, i) : "";

@@ -13,6 +13,9 @@ from ..errors import UsageError
 if TYPE_CHECKING:
     from ..tracked_run import Run
 
+#: the history key of a checkpoint's epoch (a hidden metric; the artifact's metadata has it too)
+CHECKPOINT_EPOCH = "checkpoint/epoch"
+
 
 def resolve_run(run: Run | None, what: str) -> Run:
     """`run` if given, else the active run; a UsageError naming `what` when there is none."""
@@ -64,7 +67,9 @@ def _log_checkpoint(run: Run, path: str | os.PathLike[str], epoch: int | None, a
                     name: str) -> Artifact | None:
     """Log a checkpoint (a file, or a directory's files) as the next version of the "model"
     artifact `name`, with `aliases` ("latest" is always added) and ``{"epoch": epoch}`` as
-    metadata; ``{"checkpoint/epoch": epoch}`` joins the user's next step (``commit=False``).
+    metadata; ``{"checkpoint/epoch": epoch}`` joins the user's next step (``commit=False``) as
+    a hidden metric (``define_metric(..., hidden=True)``): in the history and summary, in
+    no chart, since it is bookkeeping, not a learning curve.
 
     THE ONE PLACE that stores checkpoints for every integration (Keras ModelCheckpoint,
     torch save_checkpoint, Lightning). The content is copied now, so the file may change
@@ -83,5 +88,7 @@ def _log_checkpoint(run: Run, path: str | os.PathLike[str], epoch: int | None, a
         artifact.add_file(source)
     run.log_artifact(artifact, aliases=list(aliases))
     if epoch is not None:
-        run.log({"checkpoint/epoch": int(epoch)}, commit=False)
+        if CHECKPOINT_EPOCH not in run.summary.definitions():
+            run.define_metric(CHECKPOINT_EPOCH, hidden=True)
+        run.log({CHECKPOINT_EPOCH: int(epoch)}, commit=False)
     return artifact

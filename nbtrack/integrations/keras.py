@@ -145,7 +145,7 @@ class ModelCheckpoint(keras.callbacks.ModelCheckpoint):
     ``save_best_only=True``), it becomes the next version of the "model" artifact
     ``run_<run id>_model`` (as in wandb), with aliases ``latest`` and ``epoch_<e>``
     (``epoch_<e>_batch_<b>`` for batch saves) and metadata ``{"epoch": e}``;
-    ``checkpoint/epoch`` is logged. Read it back with
+    ``checkpoint/epoch`` is logged as a hidden metric (no chart). Read it back with
     ``nbtrack.Api().artifact(f"run_{run_id}_model:latest").download(dir)``.
     """
 

@@ -18,12 +18,15 @@ from typing import Any
 import numpy as np
 
 from ..store.records import STEP_KEY, TIME_KEY
-from .messages import DeltaMsg, ImageDelta, ImageItem, SeriesDelta, SnapImages, SnapSeries, Snapshot
+from .histograms import HistogramSeries, hist_delta, is_histogram, rebin
+from .messages import DeltaMsg, HistDelta, ImageDelta, ImageItem, SeriesDelta, SnapImages, SnapSeries, Snapshot
 from .mirror import DEFAULT_CAP, SeriesMirror, m4_reduce
 
 IMAGE_STEPS_KEPT = 64  # per key, thinned by half when full (latest always kept)
-SNAPSHOT_POINTS = 1000  # per series in the saved snapshot
-SNAPSHOT_IMAGE_BYTES = 300_000
+SNAPSHOT_POINTS = 400  # per series in the saved snapshot (M4 over 100 pixel columns)
+SNAPSHOT_IMAGE_BYTES = 16_000  # data URLs of thumbnails in one saved snapshot, newest first
+SNAPSHOT_IMAGE_STEPS = 4  # per key
+F32_EXACT = 2.0 ** 24  # integers below this are exact in Float32
 
 
 _NUMERIC = (float, int, bool)
@@ -43,8 +46,11 @@ def snap_series(run: str, key: str, m: SeriesMirror | None, x: np.ndarray, t: np
     idx = m4_reduce(x, y, max(1, points // 4))
     x, t, y = x[idx], t[idx], y[idx]
     t0 = float(t[0]) if len(t) else 0.0
-    return {"run": run, "key": key, "ver": m.ver if m else 0, "n": len(m) if m else len(x), "t0": t0,
-            "x": _b64(x, "<f8"), "t": _b64(t - t0, "<f4"), "y": _b64(y, "<f4")}
+    out: SnapSeries = {"run": run, "key": key, "ver": m.ver if m else 0, "n": len(m) if m else len(x), "t0": t0,
+                       "x": _b64(x, "<f8"), "t": _b64(t - t0, "<f4"), "y": _b64(y, "<f4")}
+    if len(x) and bool(np.all((x == np.floor(x)) & (np.abs(x) < F32_EXACT))):
+        out["x"], out["xk"] = _b64(x, "<f4"), "f4"  # steps are integers: half the bytes, still exact
+    return out
 
 
 def _thumbnail(sha: str) -> bytes | None:
@@ -62,6 +68,8 @@ class LiveData:
         self.series: dict[str, SeriesMirror] = {}
         self.images: dict[str, list[tuple[int, list[dict[str, Any]]]]] = {}
         self.new_images: list[tuple[str, int, list[dict[str, Any]]]] = []
+        self.hists: dict[str, HistogramSeries] = {}
+        self.new_hists: list[HistDelta] = []
         self.step: int | None = None
         self.now: float | None = None
         self.rows_seen = 0
@@ -122,10 +130,22 @@ class LiveData:
                 xs.append(step)
                 ts.append(t)
                 ys.append(float(v))
+            elif is_histogram(v):
+                self._histogram(k, step, v)
             elif isinstance(v, (dict, list)):
                 self._image(k, step, v)
         if xs:
             acc.setdefault(k, []).append((np.asarray(xs, float), np.asarray(ts, float), np.asarray(ys, float)))
+
+    def _histogram(self, key: str, step: int, v: dict[str, Any]) -> None:
+        binned = rebin(v.get("values"), v.get("bins"))
+        if binned is None:
+            return
+        lo, hi, counts = binned
+        self.hists.setdefault(key, HistogramSeries()).add(int(step), lo, hi, counts)
+        self.new_hists.append(hist_delta(self.run_id, key, step, lo, hi, counts))
+        if len(self.new_hists) > 4 * IMAGE_STEPS_KEPT * max(1, len(self.hists)):
+            self.new_hists = self.new_hists[-IMAGE_STEPS_KEPT * len(self.hists):]
 
     def _image(self, key: str, step: int, v: Any) -> None:
         if isinstance(v, list):
@@ -174,10 +194,15 @@ class LiveData:
                 if png:
                     buffers.append(png)
             images.append({"key": key, "step": step, "items": out})
-        if not series and not images:
+        hists = self.new_hists
+        self.new_hists = []
+        if force_reset:
+            hists = [hist_delta(self.run_id, k, s, lo, hi, c) for k, h in self.hists.items()
+                     for s, lo, hi, c in zip(h.steps, h.lo, h.hi, h.counts)]
+        if not series and not images and not hists:
             return None
         msg: DeltaMsg = {"type": "delta", "seq": seq, "step": self.step, "now": time.time(),
-                         "series": series, "images": images}
+                         "series": series, "images": images, "hists": hists}
         return msg, buffers
 
     def snapshot(self, seq: int) -> Snapshot:
@@ -198,10 +223,12 @@ class LiveData:
                     out.append({"sha": sha, "caption": it.get("caption"), "w": it.get("width"),
                                 "h": it.get("height"), "src": src})
                 kept.append({"step": step, "items": out})
-                if len(kept) >= 16:
+                if len(kept) >= SNAPSHOT_IMAGE_STEPS:
                     break
             images.append({"key": key, "steps": kept[::-1]})
-        return {"v": 1, "seq": seq, "step": self.step, "now": self.now, "series": series, "images": images}
+        hists = [h.snapshot(self.run_id, k) for k, h in self.hists.items() if h.steps]
+        return {"v": 1, "seq": seq, "step": self.step, "now": self.now, "series": series, "images": images,
+                "hists": hists}
 
 
 class Pusher:

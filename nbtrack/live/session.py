@@ -10,13 +10,15 @@ from typing import Any, TypedDict
 import numpy as np
 
 from ..projects import project_from_path
-from .messages import RunInfo, SnapSeries
+from .layout import x_metric
+from .messages import EarlierMsg, MetricMeta, RunInfo, SnapSeries
 from .mirror import DEFAULT_CAP
 from .pusher import LiveData, Pusher, snap_series
-from .widget import LivePanel
+from .widget import LivePanel, make_panel
 
 EARLIER_RUNS = 5
-EARLIER_POINTS = 400  # per series: faint background lines need little detail
+EARLIER_POINTS = 400  # per series: faint background lines need little detail (sent once, never saved)
+COMPARE_POINTS = 1000  # per series in a compare panel's (saved) snapshot: M4 over 250 columns, a chart's width
 RESET_WINDOW = 2.0  # s after creation during which every push is a full reset (the browser may not listen yet)
 
 
@@ -79,11 +81,20 @@ def _table_series(table: Any) -> dict[tuple[str, str], tuple[np.ndarray, np.ndar
     return out
 
 
+def chart_metrics(definitions: dict[str, Any] | None) -> dict[str, MetricMeta]:
+    """The part of a run's define_metric definitions the charts use (step metric, hidden)."""
+    out: dict[str, MetricMeta] = {}
+    for name, d in (definitions or {}).items():
+        if isinstance(d, dict) and (d.get("step_metric") or d.get("hidden")):
+            out[str(name)] = {"step_metric": d.get("step_metric") or None, "hidden": bool(d.get("hidden"))}
+    return out
+
+
 def _info(rec: dict[str, Any]) -> RunInfo:
     return {"id": str(rec.get("id", "")), "name": str(rec.get("name") or rec.get("id", "")),
             "project": str(rec.get("project", "")), "state": str(rec.get("state", "")),
             "started_at": float(rec.get("created_at") or rec.get("started_at") or 0.0),
-            "finished_at": rec.get("finished_at"), "summary": {}}
+            "finished_at": rec.get("finished_at"), "summary": {}, "metrics": chart_metrics(rec.get("metrics"))}
 
 
 class LiveSession:
@@ -91,15 +102,16 @@ class LiveSession:
 
     def __init__(self, run: LiveRunInfo, store_root: str | None = None, push_interval: float = 0.25,
                  cap: int = DEFAULT_CAP, earlier_runs: int = EARLIER_RUNS) -> None:
-        self.info: RunInfo = {**run, "finished_at": None, "summary": {}}  # type: ignore[typeddict-item]
+        self.info: RunInfo = {**run, "finished_at": None, "summary": {}, "metrics": {}}  # type: ignore[typeddict-item]
         self.store_root = store_root
         self.rows: list = []
         self.data = LiveData(run["id"], cap)
-        self.widget = LivePanel(mode="live", run=dict(self.info))
+        self.widget = make_panel(mode="live", run=dict(self.info))
         self.widget._resync_handlers.append(self._on_resync)
         self.display_id = f"nbtrack-live-{run['id']}-{uuid.uuid4().hex[:8]}"
         self._shown = False
         self._earlier_wanted = earlier_runs
+        self._earlier: EarlierMsg | None = None
         self._pusher = Pusher(self.rows, self.data, self.widget.send, push_interval, on_tick=self._load_earlier)
         self._pusher.reset_until = time.monotonic() + RESET_WINDOW
         self._pusher.start()
@@ -113,6 +125,14 @@ class LiveSession:
         with self._pusher.lock:
             self._pusher.flush()
             self.widget.snapshot = dict(self.data.snapshot(self._pusher.seq))
+
+    def set_metrics(self, definitions: dict[str, Any]) -> None:
+        """Take the run's define_metric definitions (step metrics become x axes, hidden
+        metrics get no chart)."""
+        metrics = chart_metrics(definitions)
+        with self._pusher.lock:
+            if metrics != self.widget.run.get("metrics"):
+                self.widget.run = {**self.widget.run, "metrics": metrics}
 
     def set_state(self, state: str, summary: dict | None = None) -> None:
         info = dict(self.widget.run)
@@ -141,6 +161,13 @@ class LiveSession:
 
     def _on_resync(self) -> None:
         self._pusher.force_reset = True
+        if self._earlier is not None:
+            self._send_earlier()
+
+    def _send_earlier(self) -> None:
+        with self._pusher.lock:
+            if self._earlier is not None:
+                self.widget.send(dict(self._earlier), [])
 
     def _load_earlier(self) -> None:
         """Called on the pusher thread: once, load the earlier runs on a helper thread (the
@@ -161,10 +188,10 @@ class LiveSession:
                 return
             table = reader.downsample([r["id"] for r in recs], keys=None, width_px=EARLIER_POINTS // 4)
             series: list[SnapSeries] = [snap_series(rid, key, None, x, t, y, EARLIER_POINTS)
-                                        for (rid, key), (x, t, y) in _table_series(table).items() if len(x)]
-            with self._pusher.lock:
-                self.widget.runs = [_info(r) for r in recs]
-                self.widget.earlier = series
+                                        for (rid, key), (x, t, y) in _table_series(table).items()
+                                        if len(x) and not key.startswith("system/")]
+            self._earlier = {"type": "earlier", "runs": [_info(r) for r in recs], "series": series}
+            self._send_earlier()
         except Exception:
             self._pusher.errors += 1
 
@@ -197,11 +224,14 @@ def compare(run_ids: list[str] | None = None, project: str | None = None, keys: 
         recs.sort(key=lambda r: r.get("created_at") or 0, reverse=True)
         recs = recs[:limit]
     ids = [str(r["id"]) for r in recs]
+    if keys is not None:  # the step metrics the keys are drawn against come along (x axes, not charts)
+        axes = {x_metric(k, chart_metrics(r.get("metrics"))) for r in recs for k in keys}
+        keys = list(keys) + sorted(a for a in axes if a and a not in keys)
     table = reader.downsample(ids, keys=keys, width_px=width_px) if ids else None
     grouped = _table_series(table) if table is not None else {}
-    series = [snap_series(rid, key, None, x, t, y, 4 * width_px)
+    series = [snap_series(rid, key, None, x, t, y, min(4 * width_px, COMPARE_POINTS))
               for (rid, key), (x, t, y) in sorted(grouped.items(), key=lambda kv: (ids.index(kv[0][0]), kv[0][1]))
               if len(x)]
-    snapshot = {"v": 1, "seq": 0, "step": None, "now": None, "series": series, "images": []}
-    return LivePanel(mode="compare", run={"name": f"{len(ids)} runs" + (f" in {project}" if project else ""),
+    snapshot = {"v": 1, "seq": 0, "step": None, "now": None, "series": series, "images": [], "hists": []}
+    return make_panel(mode="compare", run={"name": f"{len(ids)} runs" + (f" in {project}" if project else ""),
                                           "state": ""}, runs=[_info(r) for r in recs], snapshot=snapshot)

@@ -59,7 +59,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _environment(tmp: Path, root: Path) -> dict[str, str]:
+def _environment(tmp: Path, root: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "JUPYTERLAB_SETTINGS_DIR",
                  "JUPYTERLAB_WORKSPACES_DIR"):
@@ -78,14 +78,17 @@ def _environment(tmp: Path, root: Path) -> dict[str, str]:
     env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{env.get('PYTHONPATH', '')}"
     env["NBTRACK_DIR"] = str(root / "nbtrack")
     env.pop("NBTRACK_LIVE", None)
+    env.update(extra or {})
     return env
 
 
 @contextmanager
-def running_lab(tmp: Path, base_url: str = "/", extra_args: tuple[str, ...] = ()) -> Iterator[Lab]:
+def running_lab(tmp: Path, base_url: str = "/", extra_args: tuple[str, ...] = (),
+                env: dict[str, str] | None = None) -> Iterator[Lab]:
     """JupyterLab on a free loopback port with its files under `tmp/root`; stopped on exit.
 
-    `base_url` as JupyterHub sets it ("/user/alice/"); `extra_args` go to the server."""
+    `base_url` as JupyterHub sets it ("/user/alice/"); `extra_args` go to the server; `env`
+    adds variables to the server's (and so its kernels') environment."""
     root = tmp / "root"
     root.mkdir()
     port = _free_port()
@@ -97,7 +100,7 @@ def running_lab(tmp: Path, base_url: str = "/", extra_args: tuple[str, ...] = ()
              "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
              "--LabApp.extension_manager=readonly", "--LabApp.expose_app_in_browser=True",
              "--JupyterNotebookApp.expose_app_in_browser=True", f"--ServerApp.base_url={base_url}", *extra_args],
-            env=_environment(tmp, root), stdout=log, stderr=subprocess.STDOUT, cwd=root)
+            env=_environment(tmp, root, env), stdout=log, stderr=subprocess.STDOUT, cwd=root)
         try:
             base = f"http://127.0.0.1:{port}{base_url.rstrip('/')}"
             _wait_ready(base, proc, log_path)

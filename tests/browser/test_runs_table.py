@@ -77,6 +77,13 @@ def test_lab_runs_table(page, lab, out_dir):
     # sort by lr (descending first for numbers), in the browser while the kernel is busy
     page.locator(f"{ROOT_SEL} .nbt-hcell[data-key='config.lr']").click()
     assert attr(page, "sort") == "config.lr:-1"
+    # the sorted column keeps its name beside the arrow, inside the header (issue 11)
+    head = page.locator(f"{ROOT_SEL} .nbt-hcell[data-key='config.lr']")
+    assert head.locator(".nbt-hlabel").text_content() == "lr" and head.locator(".nbt-sort").count() == 1
+    cell, label = head.bounding_box(), head.locator(".nbt-hlabel").bounding_box()
+    assert label["height"] > 0 and label["width"] > 0
+    assert cell["y"] <= label["y"] and label["y"] + label["height"] <= cell["y"] + cell["height"] + 0.5, (cell, label)
+    page.locator(f"{ROOT_SEL} .nbt-grid-head").screenshot(path=str(out_dir / "table_sorted_header.png"))
     lrs = page.eval_on_selector_all(f"{ROOT_SEL} .nbt-row .nbt-cell[data-key='config.lr']", "els => els.map(e => Number(e.textContent))")
     assert lrs == sorted(lrs, reverse=True) and len(lrs) == 8, lrs
     page.locator(f"{ROOT_SEL} input[data-role=filter]").fill("lr < 0.01")

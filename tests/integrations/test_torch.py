@@ -149,6 +149,7 @@ def test_save_checkpoint_logs_versions_of_a_model_artifact(store, stored, tmp_pa
     assert api.artifact("final:latest").metadata == {}
     assert [a.name for a in api_run.logged_artifacts()] == ["final:v0", "model:v0", "model:v1"]
     assert api_run.history()["checkpoint/epoch"].dropna().tolist() == [1, 2]
+    assert run.summary.definitions()["checkpoint/epoch"]["hidden"]  # bookkeeping: in the history, in no chart
     assert "checkpoint/latest" not in api_run.summary
     for bad in ("a/b", "has space", ""):
         with pytest.raises(ValueError, match="artifact name"):

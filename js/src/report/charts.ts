@@ -2,7 +2,7 @@
 // grouped in sections by the metric's prefix ("train/", "val/", ...), with the live
 // panel's toolbar (smoothing, log y, x axis). Charts are built when they scroll into
 // view, so a report with many metrics opens fast.
-import { ChartView, type Line } from "../chart";
+import { ChartView, type ChartOpts, type Line, type XMode } from "../chart";
 import { Controls, type ViewOptions } from "../controls";
 import { PALETTE, groupOf, groupOrder, h, sortedPair } from "../util";
 import type { Report, ReportRun, ReportSeries } from "./types";
@@ -88,7 +88,7 @@ export class ChartsView {
       const y = Float64Array.from(arrays[s.y]);
       let x: Float64Array<ArrayBufferLike>;
       let yy: Float64Array<ArrayBufferLike> = y;
-      if (this.opts.xMode === "step") x = steps;
+      if (this.xKind() === "step") x = steps; // the report has no step metrics: "default" is the step
       else {
         const base = this.opts.xMode === "rel" ? (run.created_at ?? s.t0) : 0;
         const tx = new Float64Array(s.n);
@@ -101,17 +101,26 @@ export class ChartsView {
     return out;
   }
 
+  /** The toolbar's x choice as the chart reads it ("default" and step metrics: the step). */
+  private xKind(): XMode {
+    return this.opts.xMode === "rel" || this.opts.xMode === "wall" ? this.opts.xMode : "step";
+  }
+
+  private chartOpts(): ChartOpts {
+    return { smoothing: this.opts.smoothing, logY: this.opts.logY, xMode: this.xKind(), syncKey: this.syncKey };
+  }
+
   private build(slot: Slot | undefined): void {
     if (!slot || slot.chart) return;
     this.observer?.unobserve(slot.el);
     slot.chart = new ChartView(slot.key, new Set()); // legend clicks hide a run in this chart only
     slot.el.append(slot.chart.el);
-    slot.chart.update(this.lines(slot.key), { ...this.opts, syncKey: this.syncKey });
+    slot.chart.update(this.lines(slot.key), this.chartOpts());
     this.el.dataset.drawn = String(this.slots.filter((s) => s.chart).length);
   }
 
   private redraw(): void {
-    for (const s of this.slots) if (s.chart) s.chart.update(this.lines(s.key), { ...this.opts, syncKey: this.syncKey });
+    for (const s of this.slots) if (s.chart) s.chart.update(this.lines(s.key), this.chartOpts());
     this.el.dataset.smoothing = String(this.opts.smoothing);
     this.el.dataset.logy = this.opts.logY ? "1" : "0";
     this.el.dataset.xmode = this.opts.xMode;

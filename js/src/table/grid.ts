@@ -86,8 +86,11 @@ export class Grid {
       cell.title = `${c.key} — click to sort`;
       const grp = c.group === "run" ? "" : c.group === "config" ? "config" : "summary";
       if (grp) cell.append(h("span", "nbt-hgroup", grp));
-      cell.append(h("span", "nbt-hlabel", c.label));
-      if (host.sortKey === c.key) cell.append(h("span", "nbt-sort", host.sortDir === 1 ? " ▲" : " ▼"));
+      // the arrow shares the name's line: as a third line of the two-line header it pushed the name out
+      const label = h("span", "nbt-hlabel-row");
+      label.append(h("span", "nbt-hlabel", c.label));
+      if (host.sortKey === c.key) label.append(h("span", "nbt-sort", host.sortDir === 1 ? "▲" : "▼"));
+      cell.append(label);
       cell.addEventListener("click", () => host.onSort(c.key));
       this.head.append(cell);
     }
