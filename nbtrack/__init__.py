@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .magic import load_ipython_extension
     from .media import Histogram, Image, Table
     from .tracked_run import Run
+    from .sweeps.agent import agent, sweep
     from .session import Settings, define_metric, finish, init, log, log_artifact, login, save, use_artifact, watch
 
 #: The active run (None before init and after finish); set by init() and finish().
@@ -62,6 +63,8 @@ _LAZY = {
     "Artifact": "artifacts",
     "compare": "live",
     "table": "runs_table",
+    "sweep": "sweeps.agent",
+    "agent": "sweeps.agent",
 }
 
 __all__ = ["Error", "UsageError", "config", "run", "summary", *_LAZY]

@@ -13,7 +13,7 @@ import socket
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Callable
 
 from . import notebook_hooks
 from .exit_hooks import at_exit
@@ -37,6 +37,9 @@ _REINIT = {
 }
 
 _runs: list[Run] = []  # open runs, the active one last
+#: Called by init() with the new run's record and config before the run starts, to add
+#: to them (the sweep agent hands its sampled config and the run's sweep this way).
+init_hooks: list[Callable[[RunRecord, Config], None]] = []
 _exit_exception: list[BaseException] = []
 
 
@@ -127,6 +130,8 @@ def init(
         "environment": {},
         "last_step": -1,
     }
+    for hook in list(init_hooks):
+        hook(record, cfg)
     if store_dir is not None and resume:
         _resume_into(record, cfg, store_dir, resume)
     writer = None

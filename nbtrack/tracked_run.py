@@ -85,6 +85,11 @@ class Run:
         self._update({"name": self._name})
 
     @property
+    def sweep_id(self) -> str | None:
+        """The sweep that chose this run's config (``nbtrack.agent``), else None."""
+        return self._record.get("sweep_id")
+
+    @property
     def step(self) -> int:
         """The step the next committed log() lands on."""
         return self._step

@@ -25,9 +25,10 @@ FIXED: list[Column] = [
     {"key": "notes", "label": "notes", "group": "run", "kind": "str"},
     {"key": "id", "label": "id", "group": "run", "kind": "str"},
     {"key": "project", "label": "project", "group": "run", "kind": "str"},
+    {"key": "sweep", "label": "sweep", "group": "run", "kind": "str"},
 ]
 _SQL = ("SELECT id, project, name, notes, tags, state, created_at, finished_at, heartbeat_at, host, pid, "
-        "pid_started_at, config::VARCHAR AS config, summary::VARCHAR AS summary FROM runs")
+        "pid_started_at, sweep_id, config::VARCHAR AS config, summary::VARCHAR AS summary FROM runs")
 
 
 def flat(data: Any, prefix: str = "") -> dict[str, Any]:
@@ -119,6 +120,7 @@ def load_table(reader: Any, project: str | None = None, now: float | None = None
         data["duration"][i] = (end - start) if (end is not None and start is not None) else None
         data["tags"][i] = list(rec["tags"] or [])
         data["notes"][i] = rec["notes"]
+        data["sweep"][i] = rec["sweep_id"]
         for src, dest in (("config", cfg_cols), ("summary", sum_cols)):
             try:
                 values = flat(json.loads(rec[src])) if rec[src] else {}
