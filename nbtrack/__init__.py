@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .artifacts import Artifact
     from .magic import load_ipython_extension
     from .media import Histogram, Image, Table
+    from .media import Audio, Html, Molecule, Object3D, Video
     from .tracked_run import Run
     from .sweeps.agent import agent, sweep
     from .session import Settings, define_metric, finish, init, log, log_artifact, login, save, use_artifact, watch
@@ -49,6 +50,11 @@ _LAZY = {
     "Image": "media",
     "Table": "media",
     "Histogram": "media",
+    "Audio": "media",
+    "Video": "media",
+    "Html": "media",
+    "Object3D": "media",
+    "Molecule": "media",
     "Settings": "session",
     "Run": "tracked_run",
     "init": "session",

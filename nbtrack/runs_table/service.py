@@ -17,6 +17,7 @@ from ..store.reader import StoreReader
 from ..store.store import Store
 from . import diff, filters
 from .importance import importance
+from .media import is_playable, playable
 from .queries import TableData, curves, flat, load_table
 
 PAGE_ROWS = 200  # rows in the saved ``page`` trait
@@ -97,7 +98,8 @@ class TableService:
         git_diff = next((f for f in files if f.name == "code/git.diff"), None)
         images = []
         for f in files:
-            if f.kind == "media" and f.name.lower().endswith((".png", ".jpg", ".jpeg", ".gif")) and len(images) < MAX_IMAGES:
+            if (f.kind == "media" and f.name.lower().endswith((".png", ".jpg", ".jpeg", ".gif"))
+                    and not is_playable(f.name) and len(images) < MAX_IMAGES):
                 if f.size <= MAX_IMAGE_BYTES:
                     try:
                         mime = "image/png" if f.name.lower().endswith(".png") else "image/jpeg" if "jp" in f.name.lower()[-5:] else "image/gif"
@@ -116,7 +118,7 @@ class TableService:
             "packages": sorted(f"{k}=={v}" for k, v in (pkgs or {}).items()) if isinstance(pkgs, dict) else [],
             "git_diff": _read_text(git_diff, 200_000),
             "files": [{"name": f.name, "size": f.size, "kind": f.kind} for f in files],
-            "images": images, "cells": cells,
+            "images": images, "media": playable(files), "cells": cells,
         }}, []
 
     def _on_diff(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
