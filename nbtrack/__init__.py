@@ -55,6 +55,8 @@ _LAZY = {
     "Html": "media",
     "Object3D": "media",
     "Molecule": "media",
+    "Plotly": "media",
+    "plot_table": "plot",
     "Settings": "session",
     "Run": "tracked_run",
     "init": "session",
@@ -73,10 +75,15 @@ _LAZY = {
     "agent": "sweeps.agent",
 }
 
+#: subpackages reachable as attributes after a bare ``import nbtrack`` (``nbtrack.plot.line``)
+_SUBMODULES_LAZY = {"plot"}
+
 __all__ = ["Error", "UsageError", "config", "run", "summary", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES_LAZY:
+        return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'nbtrack' has no attribute {name!r}")
@@ -86,4 +93,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES_LAZY)

@@ -9,6 +9,7 @@ only checks types, because it runs on every log() call.
 from __future__ import annotations
 
 import math
+import types
 from collections.abc import Mapping
 from typing import Any, Callable
 
@@ -76,10 +77,17 @@ def to_storable(key: str, value: Any, media: MediaHook | None = None) -> Any:
     )
 
 
+#: libraries whose figures are logged as media (matplotlib as an image, plotly as a chart)
+_FIGURE_MODULES = ("matplotlib", "plotly")
+
+
 def _is_media(value: Any) -> bool:
-    if type(value).__module__.startswith("nbtrack.media"):
+    module = type(value).__module__
+    if module.startswith("nbtrack.media"):
         return True
-    return False
+    if module.split(".", 1)[0] in _FIGURE_MODULES:
+        return True
+    return isinstance(value, types.ModuleType) and value.__name__.split(".", 1)[0] == "matplotlib"  # plt itself
 
 
 def _array_like(key: str, value: Any) -> Any:

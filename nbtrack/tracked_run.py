@@ -192,13 +192,14 @@ class Run:
         self._observe(row)
 
     def _media(self, key: str, value: Any) -> Any:
-        """Turn Image(s) into stored references; the writer keeps their bytes."""
-        from .media import media_blobs, media_ref
+        """Turn media (and matplotlib/plotly figures) into stored references; the writer keeps their bytes."""
+        from .media import as_media, media_blobs, media_ref
 
+        value = as_media(value)
         ref = media_ref(value)
         if self._writer is not None:
             for sha, data in media_blobs(value):
-                self._writer.add_file(_media_path(ref, sha), "media", data=data)
+                self._writer.add_file(_media_path(ref, sha) or f"media/{sha[:20]}", "media", data=data)
         return ref
 
     def log_system(self, values: dict[str, float]) -> None:
@@ -389,11 +390,20 @@ def _as_step(step: Any) -> int:
 
 
 def _media_path(ref: Any, sha: str) -> str:
-    refs = ref.get("items", [ref]) if isinstance(ref, dict) else ref
-    for item in refs if isinstance(refs, list) else [refs]:
-        if isinstance(item, dict) and item.get("sha256") == sha:
-            return str(item["path"])
-    return f"media/{sha[:20]}"
+    """The run-relative path a media reference (or a gallery/chart holding it) gives a blob."""
+    if isinstance(ref, dict):
+        if ref.get("sha256") == sha and "path" in ref:
+            return str(ref["path"])
+        for value in ref.values():
+            found = _media_path(value, sha)
+            if found:
+                return found
+    elif isinstance(ref, list):
+        for item in ref:
+            found = _media_path(item, sha)
+            if found:
+                return found
+    return ""
 
 
 def _stat(path: str) -> tuple[float, int]:

@@ -10,6 +10,9 @@ history row holds:
   ``"molecule-file"``, each with ``sha256``, ``path``, ``format``, ``size``
 - gallery    -> ``{"_type": "images/separated" (images) or "media/separated" (others),
   "count": n, "items": [ref, ...]}``
+- ``Plotly`` (or a plotly figure logged as is) -> ``"plotly-file"`` (the figure's JSON)
+- a matplotlib figure (or ``plt`` itself) -> an ``Image`` of it (PNG)
+- ``CustomChart`` (``nbtrack.plot.*``) -> ``"custom-chart"`` with its table and figure
 - ``Table``, ``Histogram`` -> data references that keep no files
 
 (one dict, so every media value in a row is a dict with a ``"_type"`` key). The bytes to
@@ -20,19 +23,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from nbtrack.media import convert
 from nbtrack.media.audio import Audio
+from nbtrack.media.chart import CustomChart
 from nbtrack.media.data import Histogram, Table
 from nbtrack.media.filemedia import MediaFile
 from nbtrack.media.html import Html
 from nbtrack.media.image import Image
 from nbtrack.media.object3d import Molecule, Object3D
+from nbtrack.media.plotly_figure import Plotly, is_plotly_figure
 from nbtrack.media.thumbs import thumbnail
 from nbtrack.media.video import Video
 
-__all__ = ["GALLERY_TYPE", "Audio", "Histogram", "Html", "Image", "MediaFile", "Molecule", "Object3D", "Table",
-           "Video", "is_media", "media_blobs", "media_ref", "thumbnail"]
+__all__ = ["GALLERY_TYPE", "Audio", "CustomChart", "Histogram", "Html", "Image", "MediaFile", "Molecule", "Object3D",
+           "Plotly", "Table", "Video", "as_media", "is_media", "media_blobs", "media_ref", "thumbnail"]
 
-_DATA_TYPES = (Table, Histogram)
+_DATA_TYPES = (Table, Histogram, CustomChart)
 _FILE_TYPES = (Image, MediaFile)
 
 GALLERY_TYPE = "images/separated"
@@ -46,6 +52,19 @@ def _is_gallery(value: Any) -> bool:
         and isinstance(value[0], _FILE_TYPES)
         and all(type(v) is type(value[0]) for v in value)
     )
+
+
+def as_media(value: Any) -> Any:
+    """A matplotlib figure (or pyplot) as an ``Image``, a plotly figure as ``Plotly``;
+    anything else as it is (lists item by item). Call once per logged value: it renders
+    the figure."""
+    if isinstance(value, (list, tuple)) and value and any(convert.is_matplotlib(v) or is_plotly_figure(v) for v in value):
+        return [as_media(v) for v in value]
+    if convert.is_matplotlib(value):
+        return Image(value)
+    if is_plotly_figure(value):
+        return Plotly(value)
+    return value
 
 
 def is_media(value: Any) -> bool:
@@ -67,7 +86,7 @@ def media_ref(value: Any) -> dict[str, Any] | None:
 
 def media_blobs(value: Any) -> list[tuple[str, bytes]]:
     """(sha256, encoded bytes) for every file a media value needs stored, no duplicates."""
-    if isinstance(value, _FILE_TYPES):
+    if isinstance(value, (*_FILE_TYPES, CustomChart)):
         files = [value]
     elif _is_gallery(value):
         files = list(value)
