@@ -57,6 +57,8 @@ _LAZY = {
     "Molecule": "media",
     "Plotly": "media",
     "plot_table": "plot",
+    "patch_wandb": "wandb_alias",
+    "unpatch_wandb": "wandb_alias",
     "Settings": "session",
     "Run": "tracked_run",
     "init": "session",
@@ -75,14 +77,17 @@ _LAZY = {
     "agent": "sweeps.agent",
 }
 
-#: subpackages reachable as attributes after a bare ``import nbtrack`` (``nbtrack.plot.line``)
-_SUBMODULES_LAZY = {"plot"}
+#: wandb submodules that wandb code reaches after a bare `import wandb`
+#: (`wandb.plot.line(...)`): imported on first use.
+_SUBMODULES = {
+    "plot",
+}
 
 __all__ = ["Error", "UsageError", "config", "run", "summary", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES_LAZY:
+    if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
@@ -93,4 +98,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES_LAZY)
+    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)

@@ -84,6 +84,12 @@ class Run:
         self._name = str(value)
         self._update({"name": self._name})
 
+    def _label(self, code: str | None = None, repo: str | None = None, code_version: str | None = None,
+               **kwargs: Any) -> None:
+        """wandb's telemetry label for the integration that made the run (transformers
+        calls it); nbtrack sends no telemetry, so it only keeps the name."""
+        self._integration_label = code
+
     @property
     def sweep_id(self) -> str | None:
         """The sweep that chose this run's config (``nbtrack.agent``), else None."""
