@@ -132,6 +132,9 @@ def load_table(reader: Any, project: str | None = None, now: float | None = None
                     col = dest[k] = [None] * n
                 col[i] = _cell(v)
     columns = list(FIXED)
+    if not any(data["sweep"]):  # the sweep column only in projects that have sweeps
+        columns = [c for c in columns if c["key"] != "sweep"]
+        del data["sweep"]
     for group, cols in (("config", cfg_cols), ("summary", sum_cols)):
         for k in sorted(cols):
             if group == "summary" and k.startswith("_"):
