@@ -17,7 +17,6 @@ from typing import Any, TypedDict
 
 from . import live_writers
 from .liveness import effective_state
-from .runsql import from_row
 from .store import Store
 
 
@@ -84,26 +83,29 @@ def set_state(con: Any, sweep_id: str, state: str) -> None:
     con.execute("UPDATE sweeps SET state = ? WHERE id = ?", [state, sweep_id])
 
 
+_TRIAL_RUN_COLS = ("id", "state", "created_at", "heartbeat_at", "host", "pid", "pid_started_at")
+
+
 def trials(con: Any, sweep_id: str) -> list[TrialRecord]:
-    """Every run the sweep handed out, oldest first, with its run's state and summary."""
-    cur = con.execute(
-        "SELECT l.run_id, l.params::VARCHAR, l.point::VARCHAR, l.created_at, r.* "
+    """Every run the sweep handed out, oldest first, with its run's state and summary
+    (only the columns a choice needs: the environment's package list stays unread)."""
+    run_cols = ", ".join(f"r.{c}" for c in _TRIAL_RUN_COLS)
+    rows = con.execute(
+        f"SELECT l.run_id, l.params::VARCHAR, l.point::VARCHAR, l.created_at, r.summary::VARCHAR, {run_cols} "
         "FROM sweep_runs l LEFT JOIN runs r ON r.id = l.run_id "
         "WHERE l.sweep_id = ? ORDER BY l.created_at, l.run_id",
         [sweep_id],
-    )
-    names = [d[0] for d in cur.description][4:]
+    ).fetchall()
     out: list[TrialRecord] = []
-    for row in cur.fetchall():
-        run_id, params, point, created_at, *rest = row
-        run = from_row(names, tuple(rest)) if rest and rest[0] is not None else None
+    for run_id, params, point, created_at, summary, *rest in rows:
+        run = dict(zip(_TRIAL_RUN_COLS, rest)) if rest[0] is not None else None
         out.append({
             "run_id": run_id,
             "params": json.loads(params) if params else {},
             "point": json.loads(point) if point else None,
             "created_at": created_at,
-            "state": effective_state(run) if run is not None else None,
-            "summary": dict(run.get("summary") or {}) if run is not None else {},
+            "state": effective_state(run) if run is not None else None,  # type: ignore[arg-type]
+            "summary": json.loads(summary) if summary else {},
         })
     return out
 
