@@ -13,6 +13,7 @@ import socket
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, Callable
 
 from . import notebook_hooks
@@ -37,9 +38,10 @@ _REINIT = {
 }
 
 _runs: list[Run] = []  # open runs, the active one last
-#: Called by init() with the new run's record and config before the run starts, to add
-#: to them (the sweep agent hands its sampled config and the run's sweep this way).
-init_hooks: list[Callable[[RunRecord, Config], None]] = []
+#: Called by init() with the new run's record, its config and the store directory (None
+#: for mode="disabled") before the run starts, to add to them (the sweep agent hands its
+#: sampled config and the run's sweep this way).
+init_hooks: list[Callable[[RunRecord, Config, Path | None], None]] = []
 _exit_exception: list[BaseException] = []
 
 
@@ -131,7 +133,7 @@ def init(
         "last_step": -1,
     }
     for hook in list(init_hooks):
-        hook(record, cfg)
+        hook(record, cfg, store_dir)
     if store_dir is not None and resume:
         _resume_into(record, cfg, store_dir, resume)
     writer = None

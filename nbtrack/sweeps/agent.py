@@ -1,9 +1,10 @@
 """`nbtrack.sweep(config)` and `nbtrack.agent(sweep_id, function, count=)`, run in the notebook.
 
 The agent asks the local controller for a run (a run id and sampled parameters), then
-calls ``function()`` in this process. The first ``nbtrack.init()`` inside it starts that
-run: its config gets the sampled values (over the function's own defaults, as wandb
-does) and the run is stored with the sweep's id. A run the function leaves open is
+calls ``function()`` in this process. ``nbtrack.init()`` inside it starts that run: its
+config gets the sampled values (over the function's own defaults, as wandb does) and
+the run is stored with the sweep's id; a second init() in the same call continues the
+same run, as in wandb. A run the function leaves open is
 finished when it returns; an exception marks it failed and the agent goes on to the
 next run (a traceback is printed); Ctrl+C (interrupting the cell) stops the agent.
 """
@@ -16,6 +17,8 @@ import threading
 import traceback
 import warnings
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .. import session
@@ -23,6 +26,7 @@ from ..errors import UsageError
 from ..names import new_run_id
 from ..run_config import Config
 from ..store.paths import resolve_store_dir
+from ..store.reader import StoreReader
 from ..store.records import RunRecord
 from ..store.store import Store
 from ..store.sweeps import SweepStore
@@ -61,16 +65,40 @@ def _deep_merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any
     return out
 
 
-def _give_assignment(record: RunRecord, cfg: Config) -> None:
-    """init() hook: the first run started during an agent's call gets the sweep's choice
-    (its id, the sweep's project, the sampled values over the function's defaults)."""
-    assignment: controller.Assignment | None = getattr(_local, "pending", None)
-    if assignment is None:
+@dataclass
+class _Call:
+    """The agent's call of the function in progress: its run, and whether it started."""
+
+    assignment: controller.Assignment
+    started: bool = False
+
+
+#: run fields a later init() in the same call keeps from the run already stored (as a resume)
+_CONTINUED = ("created_at", "summary", "metrics", "last_step", "name", "notes", "tags")
+
+
+def _give_assignment(record: RunRecord, cfg: Config, store_dir: Path | None) -> None:
+    """init() hook: a run started during an agent's call is the sweep's run: its reserved
+    id, the sweep's project and id, the sampled values over the function's defaults.
+
+    As in wandb, every init() during the call is that same run: code that finishes the
+    run and starts it again (transformers' hyperparameter search does) continues it.
+    """
+    call: _Call | None = getattr(_local, "call", None)
+    if call is None:
         return
-    _local.pending = None
+    assignment = call.assignment
     record["id"] = assignment.run_id
     record["project"] = assignment.project  # as in wandb, a sweep's runs live in the sweep's project
     record["sweep_id"] = assignment.sweep_id
+    if call.started and store_dir is not None:
+        stored = StoreReader(Store(store_dir)).run(assignment.run_id)
+        for key in _CONTINUED if stored else ():
+            if stored.get(key) is not None:  # type: ignore[union-attr]
+                record[key] = stored[key]  # type: ignore[literal-required, index]
+        if stored:
+            cfg.update(_deep_merge(dict(stored.get("config") or {}), cfg.as_dict()))
+    call.started = True
     cfg.update(_deep_merge(cfg.as_dict(), assignment.params))
     record["config"] = cfg.as_dict()
 
@@ -152,7 +180,7 @@ def agent(sweep_id: str, function: Callable[[], Any] | None = None, entity: str 
 def _run_one(function: Callable[[], Any], assignment: controller.Assignment) -> bool | None:
     """Call the function for one assigned run; True if it returned, False if it raised,
     None if it was interrupted."""
-    _local.pending = assignment
+    call = _local.call = _Call(assignment)
     exit_code, state, outcome = 0, None, True
     try:
         function()
@@ -164,8 +192,8 @@ def _run_one(function: Callable[[], Any], assignment: controller.Assignment) -> 
         print(f"nbtrack: sweep run {assignment.run_id} failed; the agent goes on.", file=sys.stderr)
         exit_code, outcome = 1, False
     finally:
-        started = getattr(_local, "pending", None) is None
-        _local.pending = None
+        started = call.started
+        _local.call = None
     run = session.active()
     if run is not None and run.id == assignment.run_id and not run.finished:
         run.finish(exit_code=exit_code, state=state)

@@ -170,3 +170,43 @@ def test_alias_is_the_same_module_and_can_be_undone():
         print("OK")
     """)
     assert "MISSING wandb.not_a_module" in done.stdout and "OK" in done.stdout, done.stderr
+
+
+HP_SEARCH_CELLS = [
+    TRANSFORMERS_CELLS[0],
+    TRANSFORMERS_CELLS[1].split("trainer = Trainer")[0].replace('run_name="tiny-bert", ', ""),
+    """def model_init(trial=None):
+    torch.manual_seed(0)
+    return BertForSequenceClassification(config)
+
+def hp_space(trial):
+    return {"method": "random", "metric": {"name": "eval/loss", "goal": "minimize"},
+            "parameters": {"learning_rate": {"distribution": "log_uniform_values", "min": 1e-4, "max": 1e-2},
+                           "seed": {"values": [1, 2]}}}
+
+trainer = Trainer(model_init=model_init, args=args, train_dataset=Toy(64), eval_dataset=Toy(16))
+best = trainer.hyperparameter_search(backend="wandb", hp_space=hp_space, n_trials=3, direction="minimize",
+                                     project="hf-sweep")
+print("BEST", best.run_id, best.hyperparameters["learning_rate"])""",
+]
+
+
+def test_transformers_hyperparameter_search_uses_the_local_sweep(run_notebook, monkeypatch, tmp_path):
+    pytest.importorskip("transformers")
+    pytest.importorskip("accelerate")
+    store = tmp_path / "hf-sweep-store"
+    monkeypatch.setenv("NBTRACK_DIR", str(store))
+    nb = run_notebook(HP_SEARCH_CELLS)
+    best_line = next(line for o in nb.cells[2].outputs for line in o.get("text", "").splitlines() if line.startswith("BEST"))
+    _, best_id, best_lr = best_line.split()
+
+    runs = nbtrack.Api(dir=store).runs("hf-sweep")
+    assert len(runs) == 3 and len({r.sweep_id for r in runs}) == 1
+    for r in runs:
+        assert 1e-4 <= r.config["learning_rate"] <= 1e-2 and r.config["seed"] in (1, 2)
+        assert r.history()["eval/loss"].notna().sum() == 2
+    sweep = nbtrack.Api(dir=store).sweep(runs[0].sweep_id)
+    assert sweep.config["metric"] == {"name": "eval/loss", "goal": "minimize"}
+    # transformers' own choice of the best trial and the sweep's agree
+    assert sweep.best_run().id == best_id
+    assert float(best_lr) == pytest.approx(sweep.best_run().config["learning_rate"])

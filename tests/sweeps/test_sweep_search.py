@@ -82,3 +82,23 @@ def test_function_that_starts_no_run_is_counted_and_stops():
         nbtrack.agent(sid, function=lambda: calls.append(1), count=20)
     assert len(calls) == 5  # MAX_INITIAL_FAILURES
     assert nbtrack.Api().sweep(sid).runs == []
+
+
+def test_a_second_init_in_the_same_call_continues_the_sweep_run():
+    sid = nbtrack.sweep({"method": "grid", "parameters": {"a": {"values": [1, 2]}}}, project="again")
+
+    def train():
+        nbtrack.init(config={"b": 0})
+        nbtrack.log({"x": 1})
+        nbtrack.finish()
+        run = nbtrack.init(project="elsewhere", config={"c": 3})  # e.g. a library's callback
+        nbtrack.log({"x": 2})
+        assert run.config["a"] in (1, 2)
+
+    nbtrack.agent(sid, train)
+    runs = nbtrack.Api().runs("again")
+    assert len(runs) == 2 and not nbtrack.Api().runs("elsewhere")
+    for r in runs:
+        assert r.state == "finished" and r.sweep_id == sid
+        assert list(r.history()["x"]) == [1, 2] and list(r.history()["_step"]) == [0, 1]
+        assert r.config["b"] == 0 and r.config["c"] == 3
