@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .flatten import flatten_config
 from .snapshot import HISTORY_NOTEBOOK
 from .store.paths import resolve_store_dir
+from .store.sweeps import SweepStore
 from .sweeps.public import ApiSweep
 
 if TYPE_CHECKING:
@@ -192,8 +193,6 @@ class Api:
     # -- sweeps --------------------------------------------------------------------------
     def sweep(self, path: str) -> ApiSweep:
         """One sweep by "id", "project/id" or "entity/project/id"; ValueError if absent."""
-        from .store.sweeps import SweepStore
-
         sweeps = SweepStore(self._reader.store)
         sweep_id = str(path).rstrip("/").split("/")[-1]
         record = sweeps.get(sweep_id)
