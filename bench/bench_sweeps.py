@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 import nbtrack  # noqa: E402
 from nbtrack.names import new_run_id  # noqa: E402
+from nbtrack.snapshot import wait_for_captures  # noqa: E402
 from nbtrack.store.live_writers import flush_all  # noqa: E402
 from nbtrack.store.store import Store  # noqa: E402
 from nbtrack.store.sweeps import SweepStore  # noqa: E402
@@ -49,7 +50,8 @@ def fill(store_dir: Path, method: str, n: int) -> str:
         nbtrack.log({"loss": nbtrack.config.lr * nbtrack.config.layers})
 
     nbtrack.agent(sid, train, count=n, dir=store_dir)
-    flush_all(timeout=30)  # the last run's writer is done before the store is timed (or removed)
+    wait_for_captures()  # the last run's code snapshot and writer are done before the store is timed (or removed)
+    flush_all(timeout=30)
     return sid
 
 
@@ -57,7 +59,7 @@ def bench_choice() -> None:
     rows = []
     for method in ("grid", "random", "bayes"):
         for n in (10, 100, 300):
-            with tempfile.TemporaryDirectory() as tmp:
+            with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
                 sid = fill(Path(tmp), method, n)
                 sweeps = SweepStore(Store(tmp))
                 _, spec = controller.load(sweeps, sid)
@@ -73,7 +75,7 @@ def bench_choice() -> None:
 def bench_agent() -> None:
     rows = []
     for method in ("random", "bayes"):
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
             t0 = time.perf_counter()
             fill(Path(tmp), method, 40)
             rows.append([method, 40, f"{(time.perf_counter() - t0) / 40 * 1000:.0f}"])
