@@ -33,7 +33,9 @@ if TYPE_CHECKING:
     from .artifacts import Artifact
     from .magic import load_ipython_extension
     from .media import Histogram, Image, Table
+    from .media import Audio, Html, Molecule, Object3D, Video
     from .tracked_run import Run
+    from .sweeps.agent import agent, sweep
     from .session import Settings, define_metric, finish, init, log, log_artifact, login, save, use_artifact, watch
     from .run_functions import alert, link_model, log_model, mark_preempting, require, restore, unwatch, use_model
     from .alerts import AlertLevel
@@ -54,6 +56,15 @@ _LAZY = {
     "Image": "media",
     "Table": "media",
     "Histogram": "media",
+    "Audio": "media",
+    "Video": "media",
+    "Html": "media",
+    "Object3D": "media",
+    "Molecule": "media",
+    "Plotly": "media",
+    "plot_table": "plot",
+    "patch_wandb": "wandb_alias",
+    "unpatch_wandb": "wandb_alias",
     "Settings": "session",
     "Run": "tracked_run",
     "init": "session",
@@ -84,6 +95,8 @@ _LAZY = {
     "termerror": "term",
     "PartitionedTable": "media",
     "JoinedTable": "media",
+    "sweep": "sweeps.agent",
+    "agent": "sweeps.agent",
 }
 
 #: wandb submodules that wandb code reaches after a bare `import wandb`
@@ -100,6 +113,7 @@ _SUBMODULES = {
     "term",
     "xgboost",
     "lightgbm",
+    "plot",
 }
 
 __all__ = ["Error", "UsageError", "config", "run", "summary", *_LAZY]

@@ -24,7 +24,9 @@ from .run_identity import default_entity, store_url
 from .snapshot import HISTORY_NOTEBOOK
 from .store.paths import resolve_store_dir
 from .store.store import connect
+from .store.sweeps import SweepStore
 from .store.untrusted import confined
+from .sweeps.public import ApiSweep
 
 SYSTEM_PREFIX = "system/"
 
@@ -168,6 +170,7 @@ class ApiRun:
         self.notes: str | None = record.get("notes")
         self.group: str | None = record.get("group")
         self.job_type: str | None = record.get("job_type")
+        self.sweep_id: str | None = record.get("sweep_id")
         self.metadata: dict[str, Any] = dict(record.get("environment") or {})
         self.created_at: datetime = datetime.fromtimestamp(record.get("created_at") or 0, timezone.utc)
 
@@ -425,6 +428,21 @@ class Api:
             raise CommError(f"no run with id {run_id!r}{where} in {self._reader.store.root}")
         return ApiRun(records[0], self._reader)
 
+    # -- sweeps --------------------------------------------------------------------------
+    def sweep(self, path: str) -> ApiSweep:
+        """One sweep by "id", "project/id" or "entity/project/id"; ValueError if absent."""
+        sweeps = SweepStore(self._reader.store)
+        sweep_id = str(path).rstrip("/").split("/")[-1]
+        record = sweeps.get(sweep_id)
+        if record is None:
+            raise ValueError(f"no sweep with id {sweep_id!r} in {self._reader.store.root}")
+        return ApiSweep(record, sweeps, self._runs_by_id)
+
+    def _runs_by_id(self, ids: list[str]) -> list[ApiRun]:
+        order = {run_id: i for i, run_id in enumerate(ids)}
+        records = sorted(self._reader.runs(ids=list(ids)), key=lambda r: order[r["id"]]) if ids else []
+        return [ApiRun(r, self._reader) for r in records]
+
     # -- artifacts -----------------------------------------------------------------------
     def artifact(self, name: str, type: str | None = None) -> Any:
         """One artifact version: "name:alias", "name:v3", "project/name:alias" ("name" = latest)."""
@@ -499,6 +517,7 @@ def runs(project: str | None = None, dir: str | os.PathLike[str] | None = None) 
             "notes": r.get("notes"),
             "group": r.get("group"),
             "job_type": r.get("job_type"),
+            "sweep_id": r.get("sweep_id"),
             "last_step": r.get("last_step"),
         }
         row.update({f"config.{k}": v for k, v in flatten_config(r.get("config") or {}).items()})

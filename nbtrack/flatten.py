@@ -24,6 +24,7 @@ import datetime as dt
 import enum
 import math
 import os
+import types
 import warnings
 from collections.abc import Mapping
 from typing import Any, Callable
@@ -123,11 +124,19 @@ def to_storable(key: str, value: Any, media: MediaHook | None = None, depth: int
     )
 
 
+#: libraries whose figures are logged as media (matplotlib as an image, plotly as a chart)
+_FIGURE_MODULES = ("matplotlib", "plotly")
+
+
 def is_media(value: Any) -> bool:
-    """True for nbtrack's media objects (Image, Table, ...), stored as references."""
-    if type(value).__module__.startswith("nbtrack.media"):
+    """True for nbtrack's media objects (Image, Table, ...) and matplotlib/plotly figures
+    (and the ``plt`` module), stored as references."""
+    module = type(value).__module__
+    if module.startswith("nbtrack.media"):
         return True
-    return False
+    if module.split(".", 1)[0] in _FIGURE_MODULES:
+        return True
+    return isinstance(value, types.ModuleType) and value.__name__.split(".", 1)[0] == "matplotlib"  # plt itself
 
 
 def _array_like(key: str, value: Any) -> Any:

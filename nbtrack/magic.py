@@ -8,11 +8,14 @@ import shlex
 from typing import Any
 
 from .reports.options import add_report_arguments, report_kwargs
+from .errors import UsageError
+from .wandb_alias import patch_wandb
 
 USAGE = """\
 Usage:
-  %nbtrack init [--project P] [--name N] [--notes TEXT] [--tags a,b] [--dir D] [key=value ...]
-                  start a run; key=value pairs become its config (values read as Python literals)
+  %nbtrack init [--project P] [--name N] [--notes TEXT] [--tags a,b] [--dir D] [--as-wandb] [key=value ...]
+                  start a run; key=value pairs become its config (values read as Python literals);
+                  --as-wandb first makes `import wandb` resolve to nbtrack (nbtrack.patch_wandb())
   %nbtrack finish  finish the active run
   %nbtrack status  show the active run
   %nbtrack runs [PROJECT]  the runs table of a project (all projects without one);
@@ -22,6 +25,7 @@ Usage:
 
 _INIT_OPTIONS = {"--project": "project", "--name": "name", "--notes": "notes", "--tags": "tags",
                  "--dir": "dir", "--group": "group", "--job-type": "job_type", "--id": "id"}
+_INIT_FLAGS = {"--as-wandb": "as_wandb"}
 
 
 class MagicUsageError(ValueError):
@@ -44,7 +48,9 @@ def parse_init(args: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     while i < len(args):
         arg = args[i]
         option, eq, inline = arg.partition("=")
-        if option in _INIT_OPTIONS:
+        if arg in _INIT_FLAGS:
+            kwargs[_INIT_FLAGS[arg]] = True
+        elif option in _INIT_OPTIONS:
             if eq:
                 value = inline
             elif i + 1 < len(args):
@@ -92,6 +98,12 @@ def nbtrack_magic(line: str) -> Any:
     try:
         if command == "init":
             kwargs, config = parse_init(rest)
+            if kwargs.pop("as_wandb", False):
+                try:
+                    patch_wandb()
+                except UsageError as exc:
+                    print(f"%nbtrack: {exc}")
+                    return None
             return session.init(config=config, **kwargs)
         if command == "finish":
             run = session.active()

@@ -14,7 +14,8 @@ import sys
 import time
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
 from . import notebook_hooks
 from .exit_hooks import at_exit
@@ -49,6 +50,10 @@ _REINIT = {
 }
 
 _runs: list[Run] = []  # open runs, the active one last
+#: Called by init() with the new run's record, its config and the store directory (None
+#: for mode="disabled") before the run starts, to add to them (the sweep agent hands its
+#: sampled config and the run's sweep this way).
+init_hooks: list[Callable[[RunRecord, Config, Path | None], None]] = []
 _exit_exception: list[BaseException] = []
 
 
@@ -159,17 +164,20 @@ def init(
         "last_step": -1,
     }
     fresh_created_at = record["created_at"]
+    for hook in list(init_hooks):
+        hook(record, cfg, store_dir)
+    continued = record["created_at"] != fresh_created_at  # a hook continued a stored run (a sweep's)
     if store_dir is not None:
         store = Store(store_dir)
         if resume:
             _resume_into(record, cfg, store, resume)
-        elif id is not None or os.environ.get("WANDB_RUN_ID"):
+        elif not continued and (id is not None or os.environ.get("WANDB_RUN_ID")):
             _refuse_taken_id(record["id"], store)
     writer = None
     if store_dir is not None:
         writer = live_writers.open_run(store, record, flush_interval=_env_seconds("NBTRACK_FLUSH_INTERVAL", 1.0),
                                        lock_timeout=_env_seconds("NBTRACK_LOCK_TIMEOUT", 10.0),
-                                       resume=bool(resume))
+                                       resume=bool(resume) or continued)
         cfg.bind(lambda data: writer.update_run({"config": data}))
     run = Run(record, cfg, writer, store_dir, before_finish=capture_at_finish, on_finish=forget)
     run.set_init_options(InitOptions(entity=wandb_kwargs.get("entity"), mode=mode, settings=wandb_kwargs.get("settings"),

@@ -117,6 +117,17 @@ class Run(WandbRunMethods):
         self._name = str(value)
         self._update({"name": self._name})
 
+    def _label(self, code: str | None = None, repo: str | None = None, code_version: str | None = None,
+               **kwargs: Any) -> None:
+        """wandb's telemetry label for the integration that made the run (transformers
+        calls it); nbtrack sends no telemetry, so it only keeps the name."""
+        self._integration_label = code
+
+    @property
+    def sweep_id(self) -> str | None:
+        """The sweep that chose this run's config (``nbtrack.agent``), else None."""
+        return self._record.get("sweep_id")
+
     @property
     def notes(self) -> str | None:
         """The run's notes (settable: `run.notes = "..."` is stored)."""
@@ -292,14 +303,15 @@ class Run(WandbRunMethods):
         self._observe(row)
 
     def _media(self, key: str, value: Any) -> Any:
-        """Turn Image(s) into stored references; the writer keeps their bytes."""
-        from .media import media_blobs, media_path, media_ref
+        """Turn media (and matplotlib/plotly figures) into stored references; the writer keeps their bytes."""
+        from .media import as_media, media_blobs, media_path, media_ref
 
+        value = as_media(value)
         ref = media_ref(value)
         if self._writer is not None:
             for sha, data in media_blobs(value):
                 self._writer.add_file(media_path(ref, sha), "media", data=data)
-            if ref is not None and ref.get("_type") == "table":  # also the artifact run-<id>-<key>, as wandb
+            if isinstance(ref, dict) and ref.get("_type") == "table":  # also the artifact run-<id>-<key>, as wandb
                 from .artifacts.run_tables import log_run_table
 
                 log_run_table(self, key, ref)

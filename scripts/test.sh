@@ -23,7 +23,7 @@ if [ "${NBTRACK_TEST_FRAMEWORKS:-1}" = "1" ]; then
   # multi-GB CUDA build); xgboost-cpu avoids xgboost's NCCL dependency.
   echo "nbtrack tests: installing the ML frameworks the integration tests use"
   .venv/bin/python -m pip install -q --disable-pip-version-check torch==2.13.0 \
-    keras scikit-learn matplotlib lightning lightgbm xgboost-cpu transformers
+    keras scikit-learn matplotlib lightning lightgbm xgboost-cpu transformers accelerate optuna
 fi
 
 echo "nbtrack tests: running pytest"

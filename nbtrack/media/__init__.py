@@ -1,11 +1,19 @@
-"""Media values a run can log (``Image`` for now) and how they become stored refs.
+"""Media values a run can log and how they become stored refs.
 
-A logged value is either a single ``Image`` or a gallery: a non-empty list/tuple of
-``Image`` objects under one key. ``media_ref`` turns them into what a history row holds:
+A logged value is a single media value or a gallery: a non-empty list/tuple of values
+of one file-backed media class under one key. ``media_ref`` turns them into what a
+history row holds:
 
 - ``Image``  -> ``{"_type": "image-file", "sha256", "path", "format", "width", "height",
-  "size", "caption"?, ...}``
-- gallery    -> ``{"_type": "images/separated", "count": n, "items": [image ref, ...]}``
+  "size", "caption"?, ...}``; ``Audio`` -> ``"audio-file"``, ``Video`` -> ``"video-file"``,
+  ``Html`` -> ``"html-file"``, ``Object3D`` -> ``"object3D-file"``, ``Molecule`` ->
+  ``"molecule-file"``, each with ``sha256``, ``path``, ``format``, ``size``
+- gallery    -> ``{"_type": "images/separated" (images) or "media/separated" (others),
+  "count": n, "items": [ref, ...]}``
+- ``Plotly`` (or a plotly figure logged as is) -> ``"plotly-file"`` (the figure's JSON)
+- a matplotlib figure (or ``plt`` itself) -> an ``Image`` of it (PNG)
+- ``CustomChart`` (``nbtrack.plot.*``) -> ``"custom-chart"`` with its table and figure
+- ``Table``, ``Histogram`` -> data references that keep no files
 
 (one dict, so every media value in a row is a dict with a ``"_type"`` key). The bytes to
 write into the blob store come from ``media_blobs`` as (sha256, bytes), deduplicated.
@@ -15,57 +23,83 @@ from __future__ import annotations
 
 from typing import Any
 
+from nbtrack.media import convert
+from nbtrack.media.audio import Audio
+from nbtrack.media.chart import CustomChart
 from nbtrack.media.data import Histogram, Table
+from nbtrack.media.filemedia import MediaFile
+from nbtrack.media.html import Html
 from nbtrack.media.image import Image
+from nbtrack.media.object3d import Molecule, Object3D
+from nbtrack.media.plotly_figure import Plotly, is_plotly_figure
 from nbtrack.media.table_sets import JoinedTable, PartitionedTable
 from nbtrack.media.thumbs import thumbnail
+from nbtrack.media.video import Video
 
-__all__ = ["GALLERY_TYPE", "Histogram", "Image", "JoinedTable", "PartitionedTable", "Table", "is_media",
+__all__ = ["GALLERY_TYPE", "Audio", "CustomChart", "Histogram", "Html", "Image", "JoinedTable", "MediaFile",
+           "Molecule", "Object3D", "PartitionedTable", "Plotly", "Table", "Video", "as_media", "is_media",
            "media_blobs", "media_path", "media_ref", "thumbnail"]
 
-_DATA_TYPES = (Table, Histogram)
+_DATA_TYPES = (Table, Histogram, CustomChart)
+_FILE_TYPES = (Image, MediaFile)
 
 GALLERY_TYPE = "images/separated"
+MEDIA_GALLERY_TYPE = "media/separated"
 
 
 def _is_gallery(value: Any) -> bool:
     return (
         isinstance(value, (list, tuple))
         and len(value) > 0
-        and all(isinstance(v, Image) for v in value)
+        and isinstance(value[0], _FILE_TYPES)
+        and all(type(v) is type(value[0]) for v in value)
     )
 
 
+def as_media(value: Any) -> Any:
+    """A matplotlib figure (or pyplot) as an ``Image``, a plotly figure as ``Plotly``;
+    anything else as it is (lists item by item). Call once per logged value: it renders
+    the figure."""
+    if isinstance(value, (list, tuple)) and value and any(convert.is_matplotlib(v) or is_plotly_figure(v) for v in value):
+        return [as_media(v) for v in value]
+    if convert.is_matplotlib(value):
+        return Image(value)
+    if is_plotly_figure(value):
+        return Plotly(value)
+    return value
+
+
 def is_media(value: Any) -> bool:
-    """True for an ``Image``, a ``Table``, a ``Histogram``, or a non-empty list/tuple made
-    only of ``Image`` objects."""
-    return isinstance(value, (Image, *_DATA_TYPES)) or _is_gallery(value)
+    """True for a media value (``Image``, ``Audio``, ``Video``, ``Html``, ``Object3D``,
+    ``Molecule``, ``Table``, ``Histogram``) or a non-empty list/tuple of one file media class."""
+    return isinstance(value, (*_FILE_TYPES, *_DATA_TYPES)) or _is_gallery(value)
 
 
 def media_ref(value: Any) -> dict[str, Any] | None:
     """The stored reference for a media value (see module doc); None if not media."""
-    if isinstance(value, (Image, *_DATA_TYPES)):
+    if isinstance(value, (*_FILE_TYPES, *_DATA_TYPES)):
         return value.to_ref()
     if _is_gallery(value):
         items = [v.to_ref() for v in value]
-        return {"_type": GALLERY_TYPE, "count": len(items), "items": items}
+        kind = GALLERY_TYPE if isinstance(value[0], Image) else MEDIA_GALLERY_TYPE
+        return {"_type": kind, "count": len(items), "items": items}
     return None
 
 
 def media_blobs(value: Any) -> list[tuple[str, bytes]]:
     """(sha256, encoded bytes) for every file a media value needs stored, no duplicates."""
-    if isinstance(value, Image):
-        images = [value]
+    if isinstance(value, (*_FILE_TYPES, CustomChart)):
+        files = [value]
     elif _is_gallery(value):
-        images = list(value)
+        files = list(value)
     elif isinstance(value, Table):
-        images = value.media()
+        files = value.media()
     else:
         return []
     seen: set[str] = set()
     out: list[tuple[str, bytes]] = []
-    for img in images:
-        for sha, data in img.blobs():
+    for item in files:
+        for sha, data in item.blobs():
             if sha not in seen:
                 seen.add(sha)
                 out.append((sha, data))

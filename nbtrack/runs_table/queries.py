@@ -26,9 +26,10 @@ FIXED: list[Column] = [
     {"key": "notes", "label": "notes", "group": "run", "kind": "str"},
     {"key": "id", "label": "id", "group": "run", "kind": "str"},
     {"key": "project", "label": "project", "group": "run", "kind": "str"},
+    {"key": "sweep", "label": "sweep", "group": "run", "kind": "str"},
 ]
 _SQL = ("SELECT id, project, name, notes, tags, state, created_at, finished_at, heartbeat_at, host, pid, "
-        "pid_started_at, config::VARCHAR AS config, summary::VARCHAR AS summary FROM runs")
+        "pid_started_at, sweep_id, config::VARCHAR AS config, summary::VARCHAR AS summary FROM runs")
 
 
 def flat(data: Any) -> dict[str, Any]:
@@ -120,6 +121,7 @@ def load_table(reader: Any, project: str | None = None, now: float | None = None
         data["duration"][i] = (end - start) if (end is not None and start is not None) else None
         data["tags"][i] = list(rec["tags"] or [])
         data["notes"][i] = rec["notes"]
+        data["sweep"][i] = rec["sweep_id"]
         for src, dest in (("config", cfg_cols), ("summary", sum_cols)):
             try:
                 values = flat(json.loads(rec[src])) if rec[src] else {}
@@ -131,6 +133,9 @@ def load_table(reader: Any, project: str | None = None, now: float | None = None
                     col = dest[k] = [None] * n
                 col[i] = _cell(v)
     columns = list(FIXED)
+    if not any(data["sweep"]):  # the sweep column only in projects that have sweeps
+        columns = [c for c in columns if c["key"] != "sweep"]
+        del data["sweep"]
     for group, cols in (("config", cfg_cols), ("summary", sum_cols)):
         for k in sorted(cols):
             if group == "summary" and k.startswith("_"):

@@ -24,6 +24,7 @@ from ..store.store import Store
 from . import diff, filters
 from .importance import importance
 from .logged_tables import logged_tables
+from .media import is_playable, playable
 from .queries import TableData, curves, flat, load_table
 
 PAGE_ROWS = 200  # rows in the saved ``page`` trait
@@ -130,7 +131,8 @@ class TableService:
         git_diff = next((f for f in files if f.name == "code/git.diff"), None)
         images = []
         for f in files:
-            if f.kind == "media" and f.name.lower().endswith((".png", ".jpg", ".jpeg", ".gif")) and len(images) < MAX_IMAGES:
+            if (f.kind == "media" and f.name.lower().endswith((".png", ".jpg", ".jpeg", ".gif"))
+                    and not is_playable(f.name) and len(images) < MAX_IMAGES):
                 if f.size <= MAX_IMAGE_BYTES and self._stored_size(f) <= MAX_IMAGE_BYTES:
                     try:
                         mime = "image/png" if f.name.lower().endswith(".png") else "image/jpeg" if "jp" in f.name.lower()[-5:] else "image/gif"
@@ -150,7 +152,7 @@ class TableService:
             "git_diff": _read_text(git_diff, 200_000) if git_diff is None or self._stored_size(git_diff) <= 20_000_000
             else "(the stored git diff is too large to show)",
             "files": [{"name": f.name, "size": f.size, "kind": f.kind} for f in files],
-            "images": images, "cells": cells, "tables": logged_tables(self.reader, run.id),
+            "images": images, "media": playable(files), "cells": cells, "tables": logged_tables(self.reader, run.id),
             "alerts": [{k: a.get(k) for k in ("title", "text", "level", "created_at", "step")} for a in _alerts(run)],
         }}, []
 

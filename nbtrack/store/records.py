@@ -56,6 +56,7 @@ class RunRecord(TypedDict, total=False):
     metrics: dict[str, Any]  # define_metric definitions by name
     environment: dict[str, Any]
     last_step: int
+    sweep_id: str | None  # the sweep that handed this run its config (nbtrack.agent)
 
 
 class FileRecord(TypedDict):

@@ -13,8 +13,8 @@ from typing import Any, Callable
 
 from .errors import StoreVersionError
 
-#: columns of ``runs`` in table order, with their SQL types
-RUN_COLUMNS: list[tuple[str, str]] = [
+#: columns of ``runs`` as schema v1 created them, with their SQL types (frozen: v1's DDL)
+V1_RUN_COLUMNS: list[tuple[str, str]] = [
     ("id", "VARCHAR"),
     ("project", "VARCHAR"),
     ("name", "VARCHAR"),
@@ -36,12 +36,14 @@ RUN_COLUMNS: list[tuple[str, str]] = [
     ("environment", "JSON"),
     ("last_step", "BIGINT"),
 ]
+#: columns of ``runs`` in table order: v1's, then those later migrations add
+RUN_COLUMNS: list[tuple[str, str]] = [*V1_RUN_COLUMNS, ("sweep_id", "VARCHAR")]
 JSON_RUN_COLUMNS = ("config", "summary", "metrics", "environment")
 HISTORY_COLUMNS = ["run_id", "step", "ts", "key", "num", "text", "json"]
 
 
 def _v1(con: Any) -> None:
-    cols = ",\n  ".join(f"{n} {t}" for n, t in RUN_COLUMNS)
+    cols = ",\n  ".join(f"{n} {t}" for n, t in V1_RUN_COLUMNS)
     con.execute(f"CREATE TABLE IF NOT EXISTS runs (\n  {cols}\n)")
     con.execute(
         "CREATE TABLE IF NOT EXISTS history (run_id VARCHAR, step BIGINT, ts DOUBLE, "
@@ -76,8 +78,26 @@ def _v2(con: Any) -> None:
         con.execute(ddl)
 
 
+#: DDL of schema v3: hyperparameter sweeps. ``sweeps`` holds one row per sweep (its
+#: config as given to ``nbtrack.sweep``); ``sweep_runs`` is the controller's ledger, one
+#: row per run it handed out (the sampled ``params`` and, for random and Bayesian
+#: search, the ``point`` in the unit cube they came from); ``runs.sweep_id`` groups runs.
+SWEEP_DDL: tuple[str, ...] = (
+    "CREATE TABLE IF NOT EXISTS sweeps (id VARCHAR, project VARCHAR, name VARCHAR, method VARCHAR, "
+    "config JSON, state VARCHAR, created_at DOUBLE)",
+    "CREATE TABLE IF NOT EXISTS sweep_runs (sweep_id VARCHAR, run_id VARCHAR, params JSON, point JSON, "
+    "created_at DOUBLE)",
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS sweep_id VARCHAR",
+)
+
+
+def _v3(con: Any) -> None:
+    for ddl in SWEEP_DDL:
+        con.execute(ddl)
+
+
 #: ordered migrations; the schema version is ``len(MIGRATIONS)``
-MIGRATIONS: list[Callable[[Any], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[Any], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

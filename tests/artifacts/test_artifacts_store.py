@@ -109,7 +109,7 @@ def test_schema_v1_store_is_migrated(tmp_path):
     con.execute("INSERT INTO runs (id, project, name, state, created_at) VALUES ('old1', 'p', 'old', 'finished', 1.0)")
     con.close()
     with store.read() as con:
-        assert schema.schema_version(con) == 2  # reading migrates it
+        assert schema.schema_version(con) == schema.SCHEMA_VERSION  # reading migrates it
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert {"artifacts", "artifact_versions", "artifact_files", "artifact_aliases", "lineage"} <= tables
     assert [r.id for r in nbtrack.Api(dir=store.root).runs()] == ["old1"]
@@ -135,4 +135,4 @@ def test_schema_v1_store_migrated_by_a_writer(tmp_path):
     assert run.log_artifact(art).wait(timeout=20).version == "v0"
     run.finish()
     with store.read() as con:
-        assert schema.schema_version(con) == schema.SCHEMA_VERSION == 2
+        assert schema.schema_version(con) == schema.SCHEMA_VERSION >= 2

@@ -16,6 +16,43 @@ export interface DetailHost {
 const TABS = ["overview", "config", "environment", "tables", "files", "code", "diff"] as const;
 type Tab = (typeof TABS)[number];
 
+// Audio, video and HTML logged by the run. Sources are data URLs made by the kernel; HTML
+// goes into an iframe sandboxed without any permission (no scripts, no same origin).
+function mediaList(items: RunDetail["media"]): HTMLElement {
+  const list = h("div", "nbt-media");
+  for (const m of items) {
+    const fig = h("figure", "nbt-media-item");
+    fig.dataset.kind = m.kind;
+    let el: HTMLElement;
+    if (m.kind === "audio" && m.src?.startsWith("data:audio/")) {
+      const a = h("audio");
+      a.controls = true;
+      a.src = m.src;
+      el = a;
+    } else if (m.kind === "video" && m.src?.startsWith("data:video/")) {
+      const v = h("video");
+      v.controls = true;
+      v.src = m.src;
+      el = v;
+    } else if (m.kind === "gif" && m.src?.startsWith("data:image/gif")) {
+      const img = h("img");
+      img.src = m.src;
+      img.alt = m.name;
+      el = img;
+    } else if (m.kind === "html") {
+      const f = h("iframe");
+      f.setAttribute("sandbox", "");
+      f.srcdoc = m.html ?? "";
+      el = f;
+    } else {
+      continue;
+    }
+    fig.append(el, h("figcaption", undefined, m.name.split("/").pop() || ""));
+    list.append(fig);
+  }
+  return list;
+}
+
 function kvTable(obj: Record<string, unknown>, cls = "nbt-kv"): HTMLElement {
   const t = h("table", cls);
   const keys = Object.keys(obj).sort();
@@ -232,6 +269,7 @@ export class DetailView {
       }
       this.pane.append(h("h4", undefined, "Images"), strip);
     }
+    if (run.media && run.media.length) this.pane.append(h("h4", undefined, "Media"), mediaList(run.media));
   }
 
   private diffTab(run: RunDetail): void {

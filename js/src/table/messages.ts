@@ -70,6 +70,7 @@ export interface RunDetail {
   git_diff: string;
   files: { name: string; size: number; kind: string }[];
   images: { name: string; src: string }[];
+  media: { name: string; kind: "audio" | "video" | "gif" | "html"; src?: string; html?: string }[];
   cells: Cell[];
   tables: LoggedTable[];
   alerts: RunAlert[];

@@ -15,9 +15,10 @@ import { ParCoords } from "./parcoords";
 
 type Lower = "curves" | "parcoords" | "importance";
 
-/** name, state, then config and summary (what users compare), then the run's other facts. */
+/** name, state (and sweep, when the project has sweeps), then config and summary (what
+ * users compare), then the run's other facts. */
 function defaultColumns(cols: Column[]): string[] {
-  const head = ["name", "state"];
+  const head = ["name", "state", "sweep"];
   const tail = ["created_at", "duration", "tags", "notes"];
   const mid = cols.filter((c) => c.group !== "run").map((c) => c.key).slice(0, 56);
   return [...head, ...mid, ...tail].filter((k) => cols.some((c) => c.key === k));
