@@ -27,11 +27,11 @@ if TYPE_CHECKING:
     from .store.records import FileRecord, RunRecord
 
 
-def _reader(dir: str | os.PathLike[str] | None) -> StoreReader:
-    from .store.reader import StoreReader
-    from .store.store import Store
+def _reader(dir: str | os.PathLike[str] | None, store: str | None = None) -> StoreReader:
+    """The local store's reader, or the team store's (``store=`` URL or ``NBTRACK_STORE``)."""
+    from .store.readers import reader_for
 
-    return StoreReader(Store(resolve_store_dir(dir)))
+    return reader_for(dir, store)
 
 
 def _project_of(path: str | None) -> str | None:
@@ -161,8 +161,9 @@ class ApiRun:
 class Api:
     """wandb's public API over a local store: `Api().runs("project")`, `Api().run("id")`."""
 
-    def __init__(self, overrides: dict[str, Any] | None = None, dir: str | os.PathLike[str] | None = None, **wandb_kwargs: Any) -> None:
-        self._reader = _reader(dir or (overrides or {}).get("dir"))
+    def __init__(self, overrides: dict[str, Any] | None = None, dir: str | os.PathLike[str] | None = None,
+                 store: str | None = None, **wandb_kwargs: Any) -> None:
+        self._reader = _reader(dir or (overrides or {}).get("dir"), store or (overrides or {}).get("store"))
 
     def projects(self) -> list[str]:
         """Project names in the store."""
@@ -231,12 +232,15 @@ def _matches(run: ApiRun, key: str, value: Any) -> bool:
     return getattr(run, key, None) == value
 
 
-def runs(project: str | None = None, dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """One row per run: identity, state, timing, then `config.*` and `summary.*` columns."""
+def runs(project: str | None = None, dir: str | os.PathLike[str] | None = None, store: str | None = None) -> pd.DataFrame:
+    """One row per run: identity, state, timing, then `config.*` and `summary.*` columns.
+
+    `store="postgresql://..."` (or `NBTRACK_STORE`) reads the team store instead of the local one.
+    """
     import pandas as pd
 
     rows = []
-    for r in _reader(dir).runs(project=_project_of(project)):
+    for r in _reader(dir, store).runs(project=_project_of(project)):
         end = r.get("finished_at") or r.get("heartbeat_at") or r.get("created_at")
         row: dict[str, Any] = {
             "id": r["id"],
@@ -267,12 +271,14 @@ def _flat_values(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def sql(query: str, params: list[Any] | None = None, dir: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyRelation:
+def sql(query: str, params: list[Any] | None = None, dir: str | os.PathLike[str] | None = None,
+        store: str | None = None) -> duckdb.DuckDBPyRelation:
     """Run read-only SQL over the store (tables `runs`, `history`, `files`, `artifacts`, `artifact_versions`, `artifact_files`, `artifact_aliases`, `lineage`); a DuckDB relation.
 
     The result is copied out of the store before it returns, so the relation can be
     kept, chained and converted (`.df()`, `.pl()`) without holding the store's lock.
+    `store="postgresql://..."` (or `NBTRACK_STORE`) queries the team's runs.
     """
     import duckdb
 
-    return duckdb.from_arrow(_reader(dir).query(query, params))
+    return duckdb.from_arrow(_reader(dir, store).query(query, params))

@@ -1,0 +1,144 @@
+"""Reading the team store: its tables as Arrow (ADBC), queried with DuckDB in the kernel.
+
+``TeamStore.read(history_runs)`` yields an in-memory DuckDB connection with the local
+store's schema where ``runs`` and ``files`` hold the team's rows and ``history`` the rows
+of ``history_runs`` (all runs for None, none for an empty list), so the local reader's
+SQL runs unchanged. Blobs are read from the shared blob directory.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import duckdb
+import pyarrow as pa
+
+from ..schema import JSON_RUN_COLUMNS, RUN_COLUMNS, ensure_schema
+from .blobs import SharedBlobs
+from .connect import TeamStoreError
+from .schema import check_version
+from .ship import Connection
+from .url import redact, redact_text
+
+_RUNS = ", ".join(f"{n}::JSON AS {n}" if n in JSON_RUN_COLUMNS else n for n, _ in RUN_COLUMNS)
+
+
+class TeamStore:
+    """The team's PostgreSQL database, read through ADBC."""
+
+    def __init__(self, url: str, blob_dir: str | os.PathLike[str] | None = None) -> None:
+        self.url = url
+        #: the URL without credentials, for messages (``root`` as a local store's)
+        self.root = redact(url)
+        self.location = self.root
+        self._blob_dir = blob_dir
+        self._team: Connection | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"TeamStore({self.root!r})"
+
+    def _connection(self) -> Connection:
+        if self._team is None:
+            self._team = Connection(self.url, self._blob_dir)
+        return self._team
+
+    def _fetch(self, sql: str, params: tuple[Any, ...] = ()) -> pa.Table:
+        """A query's result as Arrow (one reconnect if the connection was lost)."""
+        with self._lock:
+            for attempt in range(2):
+                team = self._connection()
+                cur = team.con.cursor()
+                try:
+                    if attempt == 0 and not params:
+                        check_version(cur)
+                    cur.execute(sql, params or None)
+                    table = cur.fetch_arrow_table()
+                    team.con.commit()
+                    return table
+                except TeamStoreError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - a lost connection: try a fresh one once
+                    team.close()
+                    self._team = None
+                    if attempt == 1 or not _lost(exc):
+                        raise TeamStoreError(f"reading {self.root} failed: {redact_text(str(exc), self.url)}") from None
+                finally:
+                    try:
+                        cur.close()
+                    except Exception:  # noqa: BLE001
+                        pass
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def read(self, history_runs: Sequence[str] | None = None, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """An in-memory DuckDB connection over the team's runs (see the module docstring)."""
+        runs = self._fetch("SELECT * FROM runs")
+        files = self._fetch("SELECT run_id, path, sha256, size, kind, created_at FROM files")
+        if history_runs is None:
+            history = self._fetch("SELECT run_id, step, ts, key, num, text, json FROM history")
+        elif history_runs:
+            history = self._fetch("SELECT run_id, step, ts, key, num, text, json FROM history "
+                                  "WHERE run_id = ANY($1::text[])", ("{" + ",".join(_array_item(r) for r in history_runs) + "}",))
+        else:
+            history = None
+        con = duckdb.connect(":memory:")
+        try:
+            con.execute("SET enable_progress_bar = false")
+            ensure_schema(con)
+            con.register("_team_runs", runs)
+            con.execute(f"INSERT INTO runs SELECT {_RUNS} FROM _team_runs")
+            con.unregister("_team_runs")
+            con.register("_team_files", files)
+            con.execute("INSERT INTO files SELECT * FROM _team_files")
+            con.unregister("_team_files")
+            if history is not None and history.num_rows:
+                # a view over the Arrow table: no copy of the (large) history
+                con.execute("DROP TABLE history")
+                con.register("_team_history", history)
+                con.execute("CREATE VIEW history AS SELECT run_id, step, ts, key, num, text, json::JSON AS json "
+                            "FROM _team_history")
+            yield con
+        finally:
+            con.close()
+
+    # -- blobs ---------------------------------------------------------------------------
+    def _blobs(self) -> SharedBlobs:
+        with self._lock:
+            blobs = self._connection().blobs
+        if blobs is None:
+            raise FileNotFoundError(f"no shared blob directory is set for {self.root} (set NBTRACK_TEAM_BLOBS "
+                                    "to a directory every machine reaches)")
+        return blobs
+
+    def blob_path(self, sha: str) -> Path:
+        """Where a blob lives in the shared blob directory."""
+        return self._blobs().path(sha)
+
+    def has_blob(self, sha: str) -> bool:
+        """True if the blob is in the shared blob directory."""
+        return self._blobs().has(sha)
+
+    def read_blob(self, sha: str) -> bytes:
+        """A blob's bytes from the shared blob directory."""
+        return self._blobs().read(sha)
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            if self._team is not None:
+                self._team.close()
+                self._team = None
+
+
+def _array_item(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _lost(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return any(s in text for s in ("connection", "server closed", "terminating", "broken pipe", "eof"))
