@@ -11,8 +11,9 @@ from .reports.options import add_report_arguments, report_kwargs
 
 USAGE = """\
 Usage:
-  %nbtrack init [--project P] [--name N] [--notes TEXT] [--tags a,b] [--dir D] [key=value ...]
-                  start a run; key=value pairs become its config (values read as Python literals)
+  %nbtrack init [--project P] [--name N] [--notes TEXT] [--tags a,b] [--dir D] [--store URL] [key=value ...]
+                  start a run; key=value pairs become its config (values read as Python literals);
+                  --store postgresql://user@host/db also ships it to the team store
   %nbtrack finish  finish the active run
   %nbtrack status  show the active run
   %nbtrack runs [PROJECT]  the runs table of a project (all projects without one);
@@ -21,7 +22,7 @@ Usage:
                   write a self-contained HTML report and show it here (nbtrack.report(...))"""
 
 _INIT_OPTIONS = {"--project": "project", "--name": "name", "--notes": "notes", "--tags": "tags",
-                 "--dir": "dir", "--group": "group", "--job-type": "job_type", "--id": "id"}
+                 "--dir": "dir", "--store": "store", "--group": "group", "--job-type": "job_type", "--id": "id"}
 
 
 class MagicUsageError(ValueError):

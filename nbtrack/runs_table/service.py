@@ -14,6 +14,7 @@ from typing import Any
 
 from ..store.editor import StoreEditor
 from ..store.reader import StoreReader
+from ..store.readers import reader_for
 from ..store.store import Store
 from . import diff, filters
 from .importance import importance
@@ -27,13 +28,13 @@ FRESH_SECONDS = 5.0  # a load request this soon after the last read reuses it
 
 
 class TableService:
-    def __init__(self, project: str | None = None, dir: str | os.PathLike[str] | None = None) -> None:
-        from ..store.paths import resolve_store_dir
-
+    def __init__(self, project: str | None = None, dir: str | os.PathLike[str] | None = None,
+                 store: str | None = None) -> None:
         self.project = project
-        self.store = Store(resolve_store_dir(dir))
-        self.reader = StoreReader(self.store)
-        self.editor = StoreEditor(self.store)
+        self.reader: StoreReader = reader_for(dir, store)
+        local = isinstance(self.reader.store, Store)
+        #: edits (rename, notes, tags, delete) go to the local store only
+        self.editor = StoreEditor(self.reader.store) if local else None  # type: ignore[arg-type]
         self.data: TableData | None = None
         self.loaded_at = 0.0
 
@@ -136,17 +137,23 @@ class TableService:
         out["a"], out["b"] = {"id": a.id, "name": a.name}, {"id": b.id, "name": b.name}
         return out, []
 
+    def _editor(self) -> StoreEditor:
+        if self.editor is None:
+            raise ValueError("runs in the team store are read-only here: edit a run on the machine that "
+                             "logged it (its local store) and ship it again with `nbtrack sync`.")
+        return self.editor
+
     def _on_edit(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
         rid = str(msg.get("id", ""))
         tags = msg.get("tags")
-        self.editor.update(rid, name=msg.get("name"), notes=msg.get("notes"),
+        self._editor().update(rid, name=msg.get("name"), notes=msg.get("notes"),
                            tags=[str(t) for t in tags] if isinstance(tags, list) else None)
         rec = self.reader.run(rid) or {}
         return {"id": rid, "name": rec.get("name") or rid, "notes": rec.get("notes") or "",
                 "tags": list(rec.get("tags") or [])}, []
 
     def _on_delete(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
-        deleted = self.editor.delete([str(i) for i in msg.get("ids", [])])
+        deleted = self._editor().delete([str(i) for i in msg.get("ids", [])])
         if self.data is not None:
             self.load()
         return {"deleted": deleted}, []

@@ -226,3 +226,27 @@ def test_a_killed_writer_reads_crashed_elsewhere(pg_url, tmp_path):
     assert raw["state"] == "running"
     assert effective_state(elsewhere, now=raw["heartbeat_at"] + 61) == "crashed"
     assert effective_state(elsewhere, now=raw["heartbeat_at"] + 5) == "running"
+
+
+def test_table_compare_and_report_over_the_team(pg_url, tmp_path):
+    a = _log_locally(tmp_path / "laptop", 200, name="on-laptop")
+    b = _log_locally(tmp_path / "cluster", 300, name="on-cluster")
+    sync(dir=tmp_path / "laptop", store=pg_url)
+    sync(dir=tmp_path / "cluster", store=pg_url)
+    table = wandb.table("team", store=pg_url)
+    assert table.total == 2
+    assert sorted(table.service.load().ids) == sorted([a, b])
+    with pytest.raises(ValueError, match="read-only"):
+        table.service.handle({"type": "delete", "ids": [a]})
+    panel = wandb.compare(project="team", store=pg_url)
+    assert {s["run"] for s in panel.snapshot["series"]} == {a, b}
+    out = wandb.report("team", store=pg_url, path=tmp_path / "team.html", quiet=True)
+    assert out.runs == 2 and Path(out.path).stat().st_size > 0
+
+
+def test_code_snapshots_keep_no_password():
+    from nbtrack.snapshot import without_credentials
+
+    code = b'wandb.init(store="postgresql://bob:hunter2@db.lab/runs")\n%nbtrack init --store postgres://h/d?password=pw2'
+    kept = without_credentials(code)
+    assert b"hunter2" not in kept and b"pw2" not in kept and b"postgresql://bob@db.lab/runs" in kept
