@@ -24,21 +24,23 @@ class TeamReader(StoreReader):
     def __init__(self, store: TeamStore, flush_timeout: float = 5.0) -> None:
         super().__init__(store, flush_timeout=flush_timeout)  # type: ignore[arg-type]
         self._history_runs: Sequence[str] | None = ()
+        self._history_keys: Sequence[str] | None = None
 
     @contextmanager
-    def _scope(self, history_runs: Sequence[str] | None) -> Iterator[None]:
-        previous, self._history_runs = self._history_runs, history_runs
+    def _scope(self, history_runs: Sequence[str] | None, keys: Sequence[str] | None = None) -> Iterator[None]:
+        previous = self._history_runs, self._history_keys
+        self._history_runs, self._history_keys = history_runs, (list(keys) if keys is not None else None)
         try:
             yield
         finally:
-            self._history_runs = previous
+            self._history_runs, self._history_keys = previous
 
     def _read(self):  # type: ignore[no-untyped-def]
         store: TeamStore = self.store  # type: ignore[assignment]
         for shipper in shippers_to(store.url):
             if not shipper.failing:
                 shipper.flush(self.flush_timeout)
-        return store.read(self._history_runs)
+        return store.read(self._history_runs, history_keys=self._history_keys)
 
     def runs(self, project: str | None = None, ids: Sequence[str] | None = None) -> list[RunRecord]:
         """Runs, newest first (no history is loaded)."""
@@ -57,19 +59,19 @@ class TeamReader(StoreReader):
 
     def history(self, run_id: str, keys: Sequence[str] | None = None) -> pa.Table:
         """Long history of one run."""
-        with self._scope([run_id]):
+        with self._scope([run_id], keys):
             return super().history(run_id, keys)
 
     def history_wide(self, run_id: str, keys: Sequence[str] | None = None,
                      start_time: float | None = None) -> pd.DataFrame:
         """One row per step of one run."""
-        with self._scope([run_id]):
+        with self._scope([run_id], keys):
             return super().history_wide(run_id, keys, start_time)
 
     def downsample(self, run_ids: Sequence[str], keys: Sequence[str] | None = None,
                    width_px: int = 800, x: str = "step") -> pa.Table:
         """M4-downsampled series of the given runs (computed in DuckDB over their rows)."""
-        with self._scope(list(run_ids)):
+        with self._scope(list(run_ids), keys):
             return super().downsample(run_ids, keys, width_px, x)
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pa.Table:

@@ -75,15 +75,21 @@ class TeamStore:
         raise AssertionError("unreachable")
 
     @contextmanager
-    def read(self, history_runs: Sequence[str] | None = None, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-        """An in-memory DuckDB connection over the team's runs (see the module docstring)."""
+    def read(self, history_runs: Sequence[str] | None = None, timeout: float | None = None,
+             history_keys: Sequence[str] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """An in-memory DuckDB connection over the team's runs (see the module docstring);
+        ``history_keys`` (if given) limits the history to those keys."""
         runs = self._fetch("SELECT * FROM runs")
         files = self._fetch("SELECT run_id, path, sha256, size, kind, created_at FROM files")
         if history_runs is None:
             history = self._fetch("SELECT run_id, step, ts, key, num, text, json FROM history")
         elif history_runs:
-            history = self._fetch("SELECT run_id, step, ts, key, num, text, json FROM history "
-                                  "WHERE run_id = ANY($1::text[])", ("{" + ",".join(_array_item(r) for r in history_runs) + "}",))
+            sql = "SELECT run_id, step, ts, key, num, text, json FROM history WHERE run_id = ANY($1::text[])"
+            params: tuple[Any, ...] = (_array(history_runs),)
+            if history_keys is not None:
+                sql += " AND key = ANY($2::text[])"
+                params += (_array(history_keys),)
+            history = self._fetch(sql, params)
         else:
             history = None
         con = duckdb.connect(":memory:")
@@ -135,8 +141,9 @@ class TeamStore:
                 self._team = None
 
 
-def _array_item(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _array(values: Sequence[str]) -> str:
+    """A PostgreSQL text[] literal (a parameter, never pasted into SQL)."""
+    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
 
 
 def _lost(exc: BaseException) -> bool:

@@ -250,3 +250,25 @@ def test_code_snapshots_keep_no_password():
     code = b'wandb.init(store="postgresql://bob:hunter2@db.lab/runs")\n%nbtrack init --store postgres://h/d?password=pw2'
     kept = without_credentials(code)
     assert b"hunter2" not in kept and b"pw2" not in kept and b"postgresql://bob@db.lab/runs" in kept
+
+
+def test_a_run_id_from_another_machine_is_not_merged(pg_url, tmp_path):
+    for machine, steps in (("a", 30), ("b", 40)):
+        wandb.init(project="team", id="same-id", dir=str(tmp_path / machine))
+        for i in range(steps):
+            wandb.log({"loss": float(i)})
+        wandb.finish()
+    assert sync(dir=tmp_path / "a", store=pg_url).rows == 30
+    other = sync(dir=tmp_path / "b", store=pg_url)
+    assert other.conflicts == ["same-id"] and other.rows == 0
+    assert _counts(pg_url) == (30, 30)
+
+
+def test_many_small_runs_ship_together(pg_url, tmp_path):
+    ids = [_log_locally(tmp_path / "local", 5, name=f"r{i}") for i in range(30)]
+    store, team = Store(tmp_path / "local"), Connection(pg_url)
+    chunks = []
+    result = ship(store, team, chunk_rows=100, on_chunk=lambda r: chunks.append(r.rows))
+    team.close()
+    assert result.runs == 30 and result.rows == 300 and len(chunks) == 3
+    assert sorted(r[0] for r in pg_rows(pg_url, "SELECT id FROM runs")) == sorted(ids)
