@@ -29,7 +29,7 @@ from ..sqlutil import fetch_table
 from ..store import Store
 from .blobs import ENV_TEAM_BLOBS, SharedBlobs
 from .connect import connect
-from .schema import PG_RUN_COLUMNS, ensure_schema, get_meta, set_meta_once
+from .schema import PG_RUN_COLUMNS, check_version, ensure_schema, get_meta, set_meta_once
 
 #: history rows per PostgreSQL transaction (rounded up to a whole step)
 CHUNK_ROWS = 250_000
@@ -69,9 +69,15 @@ def origin_of(store: Store) -> str:
     return f"{socket.gethostname()}:{store.root}"
 
 
-def resolve_blob_dir(con: Any, blob_dir: str | os.PathLike[str] | None = None) -> SharedBlobs | None:
-    """The team's shared blob directory: given > NBTRACK_TEAM_BLOBS > recorded in the database."""
+def resolve_blob_dir(con: Any, blob_dir: str | os.PathLike[str] | None = None,
+                     record: bool = True) -> SharedBlobs | None:
+    """The team's shared blob directory: given > NBTRACK_TEAM_BLOBS > recorded in the database.
+
+    ``record``: a directory named here is recorded for the clients that name none.
+    """
     named = blob_dir or os.environ.get(ENV_TEAM_BLOBS)
+    if named and not record:
+        return SharedBlobs(named)
     if named:
         set_meta_once(con, "blob_dir", os.path.abspath(os.path.expanduser(os.fspath(named))))
         return SharedBlobs(named)
@@ -80,14 +86,28 @@ def resolve_blob_dir(con: Any, blob_dir: str | os.PathLike[str] | None = None) -
 
 
 class Connection:
-    """An open connection to the team store with its schema ensured (reused across passes)."""
+    """An open connection to the team store (reused across passes).
 
-    def __init__(self, url: str, blob_dir: str | os.PathLike[str] | None = None) -> None:
+    A writing connection creates or migrates the schema; a ``read_only`` one (what a
+    viewer role can do) only checks its version: ``empty`` when nbtrack never wrote there.
+    """
+
+    def __init__(self, url: str, blob_dir: str | os.PathLike[str] | None = None, read_only: bool = False) -> None:
         self.url = url
         self.con = connect(url)
+        self.empty = False
         try:
-            ensure_schema(self.con)
-            self.blobs = resolve_blob_dir(self.con, blob_dir)
+            if read_only:
+                cur = self.con.cursor()
+                try:
+                    self.empty = check_version(cur) == 0
+                finally:
+                    cur.close()
+                self.con.commit()
+                self.blobs = None if self.empty else resolve_blob_dir(self.con, blob_dir, record=False)
+            else:
+                ensure_schema(self.con)
+                self.blobs = resolve_blob_dir(self.con, blob_dir)
         except BaseException:
             self.close()
             raise

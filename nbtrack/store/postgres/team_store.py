@@ -44,7 +44,7 @@ class TeamStore:
 
     def _connection(self) -> Connection:
         if self._team is None:
-            self._team = Connection(self.url, self._blob_dir)
+            self._team = Connection(self.url, self._blob_dir, read_only=True)
         return self._team
 
     def _fetch(self, sql: str, params: tuple[Any, ...] = ()) -> pa.Table:
@@ -79,6 +79,17 @@ class TeamStore:
              history_keys: Sequence[str] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         """An in-memory DuckDB connection over the team's runs (see the module docstring);
         ``history_keys`` (if given) limits the history to those keys."""
+        with self._lock:
+            empty = self._connection().empty
+        if empty:  # nbtrack never wrote to this database (maybe not yet): no runs
+            self.close()
+            con = duckdb.connect(":memory:")
+            try:
+                ensure_schema(con)
+                yield con
+            finally:
+                con.close()
+            return
         runs = self._fetch("SELECT * FROM runs")
         files = self._fetch("SELECT run_id, path, sha256, size, kind, created_at FROM files")
         if history_runs is None:

@@ -272,3 +272,22 @@ def test_many_small_runs_ship_together(pg_url, tmp_path):
     team.close()
     assert result.runs == 30 and result.rows == 300 and len(chunks) == 3
     assert sorted(r[0] for r in pg_rows(pg_url, "SELECT id FROM runs")) == sorted(ids)
+
+
+def test_a_viewer_role_reads_and_cannot_write(pg, pg_url, tmp_path):
+    run_id = _log_locally(tmp_path / "local", 20)
+    sync(dir=tmp_path / "local", store=pg_url)
+    db = pg_url.rsplit("/", 1)[1]
+    grants = ["DO $$ BEGIN CREATE ROLE nbtrack_viewer LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+              f"GRANT CONNECT ON DATABASE {db} TO nbtrack_viewer",
+              "GRANT USAGE ON SCHEMA public TO nbtrack_viewer",
+              "GRANT SELECT ON ALL TABLES IN SCHEMA public TO nbtrack_viewer"]
+    for i, sql in enumerate(grants):  # the role by the superuser, the grants by the tables' owner
+        subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres" if i == 0 else "nbtrack", "-d", db,
+                        "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True, stdout=subprocess.DEVNULL)
+    viewer = pg_url.replace("postgresql://nbtrack@", "postgresql://nbtrack_viewer@")
+    assert list(wandb.runs("team", store=viewer)["id"]) == [run_id]
+    assert len(wandb.Api(store=viewer).run(run_id).history()) == 20
+    _log_locally(tmp_path / "local", 5, name="more")
+    with pytest.raises(Exception, match="permission denied"):
+        sync(dir=tmp_path / "local", store=viewer)
