@@ -19,6 +19,8 @@ import pyarrow as pa
 
 from ..schema import JSON_RUN_COLUMNS, RUN_COLUMNS, ensure_schema
 from .blobs import SharedBlobs
+from .downsample import downsample_query, empty
+from .downsample import text_array as _array
 from .connect import TeamStoreError
 from .schema import check_version
 from .ship import Connection
@@ -123,6 +125,17 @@ class TeamStore:
         finally:
             con.close()
 
+    def downsample(self, run_ids: Sequence[str], keys: Sequence[str] | None = None,
+                   width_px: int = 800, x: str = "step") -> pa.Table:
+        """M4-downsampled numeric series computed in PostgreSQL: run_id, key, step, ts, num."""
+        with self._lock:
+            empty_db = self._connection().empty
+        if empty_db or not run_ids:
+            return empty()
+        sql, params = downsample_query(run_ids, keys, width_px, x)
+        table = self._fetch(sql, params)
+        return table.cast(empty().schema) if table.num_rows else empty()
+
     # -- blobs ---------------------------------------------------------------------------
     def _blobs(self) -> SharedBlobs:
         with self._lock:
@@ -152,9 +165,6 @@ class TeamStore:
                 self._team = None
 
 
-def _array(values: Sequence[str]) -> str:
-    """A PostgreSQL text[] literal (a parameter, never pasted into SQL)."""
-    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
 
 
 def _lost(exc: BaseException) -> bool:

@@ -291,3 +291,24 @@ def test_a_viewer_role_reads_and_cannot_write(pg, pg_url, tmp_path):
     _log_locally(tmp_path / "local", 5, name="more")
     with pytest.raises(Exception, match="permission denied"):
         sync(dir=tmp_path / "local", store=viewer)
+
+
+def test_m4_in_postgres_keeps_the_points_of_the_local_m4(pg_url, tmp_path):
+    import math
+
+    from nbtrack.store.postgres.reader import TeamReader
+    from nbtrack.store.postgres.team_store import TeamStore
+    from nbtrack.store.reader import StoreReader
+
+    run = wandb.init(project="team", dir=str(tmp_path / "local"))
+    for i in range(20_000):
+        wandb.log({"wave": math.sin(i / 300.0) + i * 1e-7, "short": float(i)} if i < 50 else
+                  {"wave": math.sin(i / 300.0) + i * 1e-7})
+    wandb.finish()
+    sync(dir=tmp_path / "local", store=pg_url)
+    for x in ("step", "ts"):
+        local = StoreReader(Store(tmp_path / "local")).downsample([run.id], width_px=200, x=x)
+        team = TeamReader(TeamStore(pg_url)).downsample([run.id], width_px=200, x=x)
+        assert 0 < team.num_rows < 20_000
+        assert sorted(zip(*[team.column(c).to_pylist() for c in ("key", "step", "num")])) == \
+            sorted(zip(*[local.column(c).to_pylist() for c in ("key", "step", "num")]))
