@@ -312,3 +312,18 @@ def test_m4_in_postgres_keeps_the_points_of_the_local_m4(pg_url, tmp_path):
         assert 0 < team.num_rows < 20_000
         assert sorted(zip(*[team.column(c).to_pylist() for c in ("key", "step", "num")])) == \
             sorted(zip(*[local.column(c).to_pylist() for c in ("key", "step", "num")]))
+
+
+def test_the_store_comes_from_init_the_environment_or_the_magic(pg_url, tmp_path, monkeypatch):
+    from nbtrack.magic import parse_init
+
+    kwargs, config = parse_init(["--store", pg_url, "--dir", str(tmp_path / "m"), "lr=0.1"])
+    assert kwargs["store"] == pg_url and config == {"lr": 0.1}
+    with pytest.raises(ValueError, match="PostgreSQL URL"):
+        wandb.init(project="team", dir=str(tmp_path / "local"), store="team-db")
+    monkeypatch.setenv("NBTRACK_STORE", pg_url)
+    run = wandb.init(project="team", dir=str(tmp_path / "local"))
+    wandb.log({"loss": 0.5})
+    wandb.finish()
+    assert run.team_shipper is not None and run.team_shipper.flush(30)
+    assert pg_rows(pg_url, "SELECT id FROM runs") == [(run.id,)]
