@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
@@ -12,6 +13,9 @@ from ..reader import StoreReader
 from ..records import FileRecord, RunRecord
 from .shipper import shippers_to
 from .team_store import TeamStore
+
+#: set to 1 to bin curves in PostgreSQL instead of in the kernel
+ENV_M4_IN_POSTGRES = "NBTRACK_M4_IN_POSTGRES"
 
 
 class TeamReader(StoreReader):
@@ -70,8 +74,16 @@ class TeamReader(StoreReader):
 
     def downsample(self, run_ids: Sequence[str], keys: Sequence[str] | None = None,
                    width_px: int = 800, x: str = "step") -> pa.Table:
-        """M4-downsampled series of the given runs, computed in PostgreSQL (only the
-        ~4 points per pixel column travel)."""
+        """M4-downsampled series of the given runs.
+
+        By default the runs' rows of those keys come as Arrow and DuckDB bins them in the
+        kernel (on a nearby server the faster way: see bench/bench_team_store.py); with
+        ``NBTRACK_M4_IN_POSTGRES=1`` PostgreSQL bins them and only ~4 points per pixel
+        column travel (for a server behind a slow link).
+        """
+        if os.environ.get(ENV_M4_IN_POSTGRES, "").lower() not in ("1", "true", "yes", "on"):
+            with self._scope(list(run_ids), keys):
+                return super().downsample(run_ids, keys, width_px, x)
         store: TeamStore = self.store  # type: ignore[assignment]
         for shipper in shippers_to(store.url):
             if not shipper.failing:
