@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
@@ -14,6 +15,7 @@ from ..records import FileRecord, RunRecord
 from .shipper import shippers_to
 from .team_store import TeamStore
 
+_HISTORY = re.compile(r"\bhistory\b", re.IGNORECASE)
 #: set to 1 to bin curves in PostgreSQL instead of in the kernel
 ENV_M4_IN_POSTGRES = "NBTRACK_M4_IN_POSTGRES"
 
@@ -91,6 +93,7 @@ class TeamReader(StoreReader):
         return store.downsample(list(run_ids), keys, width_px, x)
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pa.Table:
-        """Read-only SQL over all the team's tables (loads the whole history)."""
-        with self._scope(None):
+        """Read-only SQL over the team's tables (the whole history is loaded only for a
+        query that names it)."""
+        with self._scope(None if _HISTORY.search(sql) else ()):
             return super().query(sql, params)
