@@ -31,6 +31,7 @@ class TeamReader(StoreReader):
         super().__init__(store, flush_timeout=flush_timeout)  # type: ignore[arg-type]
         self._history_runs: Sequence[str] | None = ()
         self._history_keys: Sequence[str] | None = None
+        self._numeric_only = False
 
     @contextmanager
     def _scope(self, history_runs: Sequence[str] | None, keys: Sequence[str] | None = None) -> Iterator[None]:
@@ -46,7 +47,7 @@ class TeamReader(StoreReader):
         for shipper in shippers_to(store.url):
             if not shipper.failing:
                 shipper.flush(self.flush_timeout)
-        return store.read(self._history_runs, history_keys=self._history_keys)
+        return store.read(self._history_runs, history_keys=self._history_keys, numeric_only=self._numeric_only)
 
     def runs(self, project: str | None = None, ids: Sequence[str] | None = None) -> list[RunRecord]:
         """Runs, newest first (no history is loaded)."""
@@ -85,7 +86,11 @@ class TeamReader(StoreReader):
         """
         if os.environ.get(ENV_M4_IN_POSTGRES, "").lower() not in ("1", "true", "yes", "on"):
             with self._scope(list(run_ids), keys):
-                return super().downsample(run_ids, keys, width_px, x)
+                self._numeric_only = True  # M4 reads numbers only: fetch no text/json
+                try:
+                    return super().downsample(run_ids, keys, width_px, x)
+                finally:
+                    self._numeric_only = False
         store: TeamStore = self.store  # type: ignore[assignment]
         for shipper in shippers_to(store.url):
             if not shipper.failing:

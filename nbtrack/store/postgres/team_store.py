@@ -78,9 +78,11 @@ class TeamStore:
 
     @contextmanager
     def read(self, history_runs: Sequence[str] | None = None, timeout: float | None = None,
-             history_keys: Sequence[str] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+             history_keys: Sequence[str] | None = None,
+             numeric_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """An in-memory DuckDB connection over the team's runs (see the module docstring);
-        ``history_keys`` (if given) limits the history to those keys."""
+        ``history_keys`` (if given) limits the history to those keys, ``numeric_only`` to
+        rows with a number (text and json are NULL): less to fetch for curves."""
         with self._lock:
             empty = self._connection().empty
         if empty:  # nbtrack never wrote to this database (maybe not yet): no runs
@@ -97,7 +99,10 @@ class TeamStore:
         if history_runs is None:
             history = self._fetch("SELECT run_id, step, ts, key, num, text, json FROM history")
         elif history_runs:
-            sql = "SELECT run_id, step, ts, key, num, text, json FROM history WHERE run_id = ANY($1::text[])"
+            cols = "run_id, step, ts, key, num" if numeric_only else "run_id, step, ts, key, num, text, json"
+            sql = f"SELECT {cols} FROM history WHERE run_id = ANY($1::text[])"
+            if numeric_only:
+                sql += " AND num IS NOT NULL"
             params: tuple[Any, ...] = (_array(history_runs),)
             if history_keys is not None:
                 sql += " AND key = ANY($2::text[])"
@@ -119,8 +124,9 @@ class TeamStore:
                 # a view over the Arrow table: no copy of the (large) history
                 con.execute("DROP TABLE history")
                 con.register("_team_history", history)
-                con.execute("CREATE VIEW history AS SELECT run_id, step, ts, key, num, text, json::JSON AS json "
-                            "FROM _team_history")
+                rest = ("text, json::JSON AS json" if "json" in history.column_names
+                        else "CAST(NULL AS VARCHAR) AS text, CAST(NULL AS JSON) AS json")
+                con.execute(f"CREATE VIEW history AS SELECT run_id, step, ts, key, num, {rest} FROM _team_history")
             yield con
         finally:
             con.close()
