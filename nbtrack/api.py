@@ -39,11 +39,11 @@ if TYPE_CHECKING:
     from .store.records import FileRecord, RunRecord
 
 
-def _reader(dir: str | os.PathLike[str] | None) -> StoreReader:
-    from .store.reader import StoreReader
-    from .store.store import Store
+def _reader(dir: str | os.PathLike[str] | None, store: str | None = None) -> StoreReader:
+    """The local store's reader, or the team store's (``store=`` URL or ``NBTRACK_STORE``)."""
+    from .store.readers import reader_for
 
-    return StoreReader(Store(resolve_store_dir(dir)))
+    return reader_for(dir, store)
 
 
 @dataclass(frozen=True)
@@ -381,8 +381,9 @@ class ApiProject(str):
 class Api:
     """wandb's public API over a local store: `Api().runs("project")`, `Api().run("id")`."""
 
-    def __init__(self, overrides: dict[str, Any] | None = None, dir: str | os.PathLike[str] | None = None, **wandb_kwargs: Any) -> None:
-        self._reader = _reader(dir or (overrides or {}).get("dir"))
+    def __init__(self, overrides: dict[str, Any] | None = None, dir: str | os.PathLike[str] | None = None,
+                 store: str | None = None, **wandb_kwargs: Any) -> None:
+        self._reader = _reader(dir or (overrides or {}).get("dir"), store or (overrides or {}).get("store"))
         self.settings: dict[str, Any] = {"entity": default_entity(), **(overrides or {})}
 
     @property
@@ -494,17 +495,18 @@ def _runs(reader: StoreReader, project: str | None, filters: dict[str, Any] | No
     return [ApiRun(r, reader) for r in records]
 
 
-def runs(project: str | None = None, dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+def runs(project: str | None = None, dir: str | os.PathLike[str] | None = None, store: str | None = None) -> pd.DataFrame:
     """One row per run: identity, state, timing, then `config.*` and `summary.*` columns.
 
     Nested config/summary dicts become `config.a.b` columns; a key that itself contains a
     dot and collides with such a path is shown in brackets (`config.[a.b]`), so no value
-    is hidden behind another.
+    is hidden behind another. `store="postgresql://..."` (or `NBTRACK_STORE`) reads the
+    team store instead of the local one.
     """
     import pandas as pd
 
     rows = []
-    for r in _reader(dir).runs(project=project_from_path(project)):
+    for r in _reader(dir, store).runs(project=project_from_path(project)):
         end = r.get("finished_at") or r.get("heartbeat_at") or r.get("created_at")
         row: dict[str, Any] = {
             "id": r["id"],
@@ -526,11 +528,13 @@ def runs(project: str | None = None, dir: str | os.PathLike[str] | None = None) 
     return pd.DataFrame(rows)
 
 
-def sql(query: str, params: list[Any] | None = None, dir: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyRelation:
+def sql(query: str, params: list[Any] | None = None, dir: str | os.PathLike[str] | None = None,
+        store: str | None = None) -> duckdb.DuckDBPyRelation:
     """Run read-only SQL over the store (tables `runs`, `history`, `files`, `artifacts`, `artifact_versions`, `artifact_files`, `artifact_aliases`, `lineage`); a DuckDB relation.
 
     The result is copied out of the store before it returns, so the relation can be
     kept, chained and converted (`.df()`, `.pl()`) without holding the store's lock.
+    `store="postgresql://..."` (or `NBTRACK_STORE`) queries the team's runs.
     """
-    table = _reader(dir).query(query, params)
+    table = _reader(dir, store).query(query, params)
     return connect(":memory:").from_arrow(table)  # its own connection: no progress bar printed

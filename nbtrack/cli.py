@@ -16,6 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `nbtrack` command."""
     parser = argparse.ArgumentParser(prog="nbtrack", description="Read an nbtrack store (default ./nbtrack or $NBTRACK_DIR).")
     parser.add_argument("--dir", help="the store directory")
+    parser.add_argument("--store", help="read the team store at this PostgreSQL URL (default $NBTRACK_STORE); "
+                        "`sync`: ship the local store there")
     sub = parser.add_subparsers(dest="command", required=True)
     runs_p = sub.add_parser("runs", help="list runs, one line each")
     runs_p.add_argument("project", nargs="?")
@@ -34,7 +36,15 @@ def main(argv: list[str] | None = None) -> int:
     import_p.add_argument("--project", "-p", help="put the runs in this project (default: theirs, else 'imported')")
     import_p.add_argument("--config-columns", default="", help="CSV runs table: columns that are config, comma-separated")
     import_p.add_argument("--replace", action="store_true", help="import runs again that are already in the store")
+    sync_p = sub.add_parser("sync", help="ship the local store's runs to the team store (--store URL or $NBTRACK_STORE)")
+    sync_p.add_argument("--store", dest="sync_store", help="the team store's PostgreSQL URL")
+    sync_p.add_argument("--dir", dest="sync_dir", help="the local store directory")
     args = parser.parse_args(argv)
+
+    if args.command == "sync":
+        from .sync import sync_command
+
+        return sync_command(args.sync_dir or args.dir, args.sync_store or args.store)
 
     if args.command in ("report", "export", "import"):
         return _write_command(args)
@@ -49,18 +59,18 @@ def main(argv: list[str] | None = None) -> int:
     ask_others(resolve_store_dir(args.dir))
 
     if args.command == "runs":
-        frame = runs(args.project, dir=args.dir)
+        frame = runs(args.project, dir=args.dir, store=args.store)
         columns = [c for c in ("id", "name", "project", "state", "created_at", "runtime", "last_step") if c in frame]
         with pd.option_context("display.width", 200, "display.max_columns", 20):
             print(frame[columns].to_string(index=False) if not frame.empty else "no runs")
     elif args.command == "show":
-        run = Api(dir=args.dir).run(args.run_id)
+        run = Api(dir=args.dir, store=args.store).run(args.run_id)
         print(json.dumps({"id": run.id, "name": run.name, "project": run.project, "state": run.state,
                           "config": run.config, "summary": run.summary,
                           "files": [f.name for f in run.files()]}, indent=2, default=str))
     elif args.command == "sql":
         with pd.option_context("display.width", 200, "display.max_columns", 50):
-            print(sql(args.query, dir=args.dir).df().to_string(index=False))
+            print(sql(args.query, dir=args.dir, store=args.store).df().to_string(index=False))
     return 0
 
 

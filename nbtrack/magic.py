@@ -13,8 +13,10 @@ from .wandb_alias import patch_wandb
 
 USAGE = """\
 Usage:
-  %nbtrack init [--project P] [--name N] [--notes TEXT] [--tags a,b] [--dir D] [--as-wandb] [key=value ...]
+  %nbtrack init [--project P] [--name N] [--notes TEXT] [--tags a,b] [--dir D] [--store URL] [--as-wandb]
+                [key=value ...]
                   start a run; key=value pairs become its config (values read as Python literals);
+                  --store postgresql://user@host/db also ships it to the team store;
                   --as-wandb first makes `import wandb` resolve to nbtrack (nbtrack.patch_wandb())
   %nbtrack finish  finish the active run
   %nbtrack status  show the active run
@@ -24,7 +26,7 @@ Usage:
                   write a self-contained HTML report and show it here (nbtrack.report(...))"""
 
 _INIT_OPTIONS = {"--project": "project", "--name": "name", "--notes": "notes", "--tags": "tags",
-                 "--dir": "dir", "--group": "group", "--job-type": "job_type", "--id": "id"}
+                 "--dir": "dir", "--store": "store", "--group": "group", "--job-type": "job_type", "--id": "id"}
 _INIT_FLAGS = {"--as-wandb": "as_wandb"}
 
 

@@ -31,6 +31,7 @@ from .snapshot import capture_at_finish, capture_at_init, wait_for_captures
 from .store import live_writers  # registered first: its exit drain runs after ours
 from .store.errors import NbtrackStorageWarning
 from .store.paths import resolve_store_dir
+from .store.postgres.url import team_url
 from .store.records import RunRecord
 from .store.store import Store
 
@@ -116,6 +117,7 @@ def init(
     id: str | None = None,
     mode: str | None = None,
     live: bool | None = None,
+    store: str | None = None,
     **wandb_kwargs: Any,
 ) -> Run:
     """Start a run and make it the active one; returns the Run (usable as a context manager).
@@ -124,7 +126,9 @@ def init(
     (entity, anonymous, settings, ...) are accepted and ignored. `dir` (or NBTRACK_DIR)
     names the store directory, default ./nbtrack. `mode="disabled"` keeps nothing.
     `resume="allow"|"must"|True` with `id` continues a stored run. `live=False` shows no
-    live panel in a notebook.
+    live panel in a notebook. `store="postgresql://user@host/db"` (or NBTRACK_STORE) also
+    ships the run to the team store on PostgreSQL: it is written locally first and shipped
+    in the background, so training goes on while the server is unreachable.
     """
     policy = _REINIT.get(reinit)  # type: ignore[arg-type]
     if policy is None:
@@ -141,6 +145,7 @@ def init(
     if mode not in (None, "online", "offline", "disabled", "shared"):
         raise ValueError("nbtrack.init: mode must be 'online', 'offline' or 'disabled'.")
     store_dir = None if mode == "disabled" else resolve_store_dir(dir)
+    team = None if mode in ("disabled", "offline") else team_url(store)
     record: RunRecord = {
         "id": _run_id(id),
         "project": project,
@@ -182,6 +187,8 @@ def init(
     run = Run(record, cfg, writer, store_dir, before_finish=capture_at_finish, on_finish=forget)
     run.set_init_options(InitOptions(entity=wandb_kwargs.get("entity"), mode=mode, settings=wandb_kwargs.get("settings"),
                                      resumed=record["created_at"] != fresh_created_at))
+    if writer is not None and team is not None:
+        run.team_shipper = _team_shipper(writer.store, team, record["id"])
     if writer is not None:
         from .system_metrics import start_monitor
 
@@ -194,6 +201,8 @@ def init(
     if shell is None:
         _watch_script_exit()
         where = f"stored in {store_dir}" if store_dir is not None else "kept nowhere (mode='disabled')"
+        if run.team_shipper is not None:
+            where += f", shipped to {run.team_shipper.location}"
         print(f"nbtrack: run {run.name} ({run.id}) in project {run.project!r}, {where}", file=sys.stderr)
     elif _live_enabled(live, shell):
         from .live.session import LiveSession
@@ -205,6 +214,16 @@ def init(
         run.attach_live(session)
         session.show()
     return run
+
+
+def _team_shipper(store: Store, url: str, run_id: str) -> Any:
+    """Ship the run to the team store from this process's shipper of ``store``."""
+    # loads the PostgreSQL driver: only for a run that names a team store
+    from .store.postgres.shipper import shipper_for
+
+    shipper = shipper_for(store, url)
+    shipper.track(run_id)
+    return shipper
 
 
 def _resume_into(record: RunRecord, cfg: Config, store: Store, resume: bool | str) -> None:
@@ -289,6 +308,8 @@ def forget(run: Run) -> None:
     """Called by Run.finish(): the run is no longer open."""
     if run in _runs:
         _runs.remove(run)
+    if run.team_shipper is not None:
+        run.team_shipper.release(run.id)
     _publish(active())
 
 

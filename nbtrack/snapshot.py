@@ -15,6 +15,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from .notebook_hooks import shell as _shell
+from .store.postgres.url import redact_text
 
 if TYPE_CHECKING:
     from .tracked_run import Run
@@ -28,7 +29,7 @@ def _store_history(run: Run, shell: Any) -> None:
     from .capture.notebook import history_notebook_bytes
 
     if run._writer is not None:
-        run._writer.add_file(HISTORY_NOTEBOOK, "code", data=history_notebook_bytes(shell))
+        run._writer.add_file(HISTORY_NOTEBOOK, "code", data=without_credentials(history_notebook_bytes(shell)))
 
 
 def capture_at_init(run: Run) -> threading.Thread | None:
@@ -80,16 +81,24 @@ def _capture_in_background(run: Run, shell: Any, source: Any) -> None:
     git = env.get("git") or {}
     diff = git.pop("diff", None) if isinstance(git, dict) else None
     if diff:
-        writer.add_file(GIT_DIFF, "code", data=diff.encode("utf-8"))
+        writer.add_file(GIT_DIFF, "code", data=without_credentials(diff.encode("utf-8")))
     writer.update_run({"environment": env})  # now, in case finding the notebook is slow
     if source is None:
         source = find_notebook(shell) if shell is not None else script_source()
     if source is not None and source.content:
-        writer.add_file(f"code/{source.name}", "code", data=source.content)
+        writer.add_file(f"code/{source.name}", "code", data=without_credentials(source.content))
         env["code"] = {"name": source.name, "path": source.path, "found_by": source.found_by}
     else:
         env["code"] = {"name": None, "path": None, "found_by": None}
     writer.update_run({"environment": env})
+
+
+def without_credentials(code: bytes) -> bytes:
+    """Code as kept with a run: a password in a PostgreSQL URL (``init(store=...)``,
+    ``%nbtrack init --store``) is replaced by ``***``, so it never reaches a store."""
+    if b"postgres" not in code.lower():
+        return code
+    return redact_text(code.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
 
 
 def capture_at_finish(run: Run) -> None:

@@ -95,6 +95,7 @@ class Run(WandbRunMethods):
         self._finished = False
         self.capture_thread: threading.Thread | None = None
         self.system_monitor: Any = None  # nbtrack.system_metrics.SystemMonitor, started by init()
+        self.team_shipper: Any = None  # nbtrack.store.postgres.shipper.Shipper, when init(store=URL)
         self._state: RunState = "running"
         self._lock = threading.Lock()  # guards finish() against a concurrent atexit finish
         self._fast = False  # log()'s fast path; decided after each slow call (see _fast_allowed)

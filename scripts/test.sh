@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need on a fresh machine and runs the whole suite:
 # the venv, the JS bundle, nbtrack with its test extras, Chromium from Debian for the
-# browser tests (Playwright drives /usr/bin/chromium; no browser is downloaded), and
+# browser tests (Playwright drives /usr/bin/chromium; no browser is downloaded), PostgreSQL
+# from Debian for the team store tests (a throwaway server each run), and
 # the ML frameworks of the integration tests (NBTRACK_TEST_FRAMEWORKS=0 skips them).
 # Extra arguments go to pytest.
 set -euo pipefail
@@ -13,6 +14,15 @@ if [ ! -x /usr/bin/chromium ]; then
   [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
+
+if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  # the team store tests start a throwaway server (loopback only) from Debian's package
+  echo "nbtrack tests: installing PostgreSQL from Debian's packages"
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql >/dev/null
 fi
 
 bash scripts/setup.sh test

@@ -18,6 +18,8 @@ import sys
 import threading
 from typing import Any
 
+from ..store.postgres.url import redact_text
+
 #: ``git diff HEAD`` output is cut at this many bytes.
 MAX_DIFF_BYTES = 1024 * 1024
 GIT_TIMEOUT = 5.0
@@ -112,7 +114,7 @@ def environment(cwd: str | None = None, reuse_key: Any = None) -> dict[str, Any]
         "cpu_count": os.cpu_count(),
         "memory_total": _memory_total(),
         "cwd": cwd,
-        "argv": list(sys.argv),
+        "argv": [redact_text(a) for a in sys.argv],  # no password of a --store URL
         "git": _git_once(cwd, reuse_key),
         "packages": packages(),
     }

@@ -44,10 +44,10 @@ def _display(obj: Any, display_id: str, update: bool = False) -> None:
         display(obj, display_id=display_id)
 
 
-def _reader(store_root: str | None) -> Any:
-    from nbtrack.store import Store, StoreReader
+def _reader(store_root: str | None, store: str | None = None) -> Any:
+    from nbtrack.store.readers import reader_for
 
-    return StoreReader(Store(store_root))
+    return reader_for(store_root, store)
 
 
 def _column(table: Any, name: str) -> np.ndarray:
@@ -213,9 +213,13 @@ def _shown_summary(summary: dict) -> dict[str, Any]:
 
 
 def compare(run_ids: list[str] | None = None, project: str | None = None, keys: list[str] | None = None,
-            store_root: str | None = None, width_px: int = 800, limit: int = 10) -> LivePanel:
-    """Overlay runs from the store (downsampled in DuckDB) in the same panel UI."""
-    reader = _reader(store_root)
+            store_root: str | None = None, width_px: int = 800, limit: int = 10,
+            store: str | None = None) -> LivePanel:
+    """Overlay runs from the store (downsampled in DuckDB) in the same panel UI.
+
+    ``store="postgresql://..."`` (or ``NBTRACK_STORE``) overlays runs of the team store.
+    """
+    reader = _reader(store_root, store)
     recs = list(reader.runs(project=project_from_path(project)))
     if run_ids is not None:
         by_id = {r.get("id"): r for r in recs}

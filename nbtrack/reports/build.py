@@ -16,7 +16,9 @@ from typing import Any, Sequence
 
 from .. import session
 from ..store.paths import resolve_store_dir
+from ..store.postgres.url import team_url
 from ..store.reader import StoreReader
+from ..store.readers import reader_for
 from ..store.store import Store
 from .collect import collect
 from .links import server_link
@@ -74,7 +76,7 @@ def _default_project(reader: StoreReader, project: str | None, runs: Sequence[An
 
 def report(project: str | None = None, runs: Sequence[Any] | None = None, metrics: Sequence[str] | None = None,
            title: str | None = None, notes: str | None = None, path: str | os.PathLike[str] | None = None,
-           dir: str | os.PathLike[str] | None = None, quiet: bool = False) -> Report:
+           dir: str | os.PathLike[str] | None = None, quiet: bool = False, store: str | None = None) -> Report:
     """Write a self-contained HTML report and return it.
 
     ``project``: whose runs (default: the active run's project, else the store's only
@@ -82,7 +84,8 @@ def report(project: str | None = None, runs: Sequence[Any] | None = None, metric
     default all of the project; ``metrics``: the history keys to chart, default every
     numeric key; ``title``; ``notes``: markdown shown under the title (raw HTML in it is
     shown as text); ``path``: the file to write (default
-    ``nbtrack-report-<project>-<time>.html`` in the current directory); ``dir``: the store.
+    ``nbtrack-report-<project>-<time>.html`` in the current directory); ``dir``: the store;
+    ``store="postgresql://..."`` (or ``NBTRACK_STORE``): report on the team's runs.
 
     The file holds the learning curves (M4-downsampled, interactive), the runs table,
     parallel coordinates and parameter importance, images and logged tables, and each
@@ -92,13 +95,13 @@ def report(project: str | None = None, runs: Sequence[Any] | None = None, metric
     active = session.active()
     store_dir = Path(dir if dir is not None else (active.store_dir if active is not None and active.store_dir
                                                   else resolve_store_dir(None)))
-    reader = StoreReader(Store(store_dir))
+    reader = reader_for(str(store_dir), store) if team_url(store, dir) else StoreReader(Store(store_dir))
     project = _default_project(reader, project, runs)
     data = collect(reader, project=project, runs=list(runs) if runs is not None else None,
                    metrics=list(metrics) if metrics is not None else None)
     if not data.meta["runs"]:
         where = f"project {project!r}" if project else "the store"
-        raise ValueError(f"no runs in {where} ({store_dir}) to report on; projects there: "
+        raise ValueError(f"no runs in {where} ({reader.store.root}) to report on; projects there: "
                          f"{', '.join(reader.projects()) or 'none'}")
     title = title or (f"{project} report" if project else "nbtrack report")
     page = render_page(data, title=title, notes=notes)

@@ -20,6 +20,7 @@ from ..projects import project_from_path
 from ..store.editor import StoreEditor
 from ..store.errors import UnsafeStoreEntry
 from ..store.reader import StoreReader
+from ..store.readers import reader_for
 from ..store.store import Store
 from . import diff, filters
 from .importance import importance
@@ -35,13 +36,13 @@ FRESH_SECONDS = 5.0  # a load request this soon after the last read reuses it
 
 
 class TableService:
-    def __init__(self, project: str | None = None, dir: str | os.PathLike[str] | None = None) -> None:
-        from ..store.paths import resolve_store_dir
-
+    def __init__(self, project: str | None = None, dir: str | os.PathLike[str] | None = None,
+                 store: str | None = None) -> None:
         self.project = project_from_path(project)
-        self.store = Store(resolve_store_dir(dir))
-        self.reader = StoreReader(self.store)
-        self.editor = StoreEditor(self.store)
+        self.reader: StoreReader = reader_for(dir, store)
+        local = isinstance(self.reader.store, Store)
+        #: edits (rename, notes, tags, delete) go to the local store only
+        self.editor = StoreEditor(self.reader.store) if local else None  # type: ignore[arg-type]
         self.data: TableData | None = None
         self.loaded_at = 0.0
 
@@ -92,7 +93,7 @@ class TableService:
     def _stored_size(self, f: Any) -> float:
         """The real size of a file's blob (a shared store's ``size`` column is untrusted)."""
         try:
-            return os.path.getsize(self.store.blob_path(f.sha256))
+            return os.path.getsize(self.reader.store.blob_path(f.sha256))
         except (OSError, UnsafeStoreEntry):
             return float("inf")
 
@@ -170,20 +171,26 @@ class TableService:
         out["a"], out["b"] = {"id": a.id, "name": a.name}, {"id": b.id, "name": b.name}
         return out, []
 
+    def _editor(self) -> StoreEditor:
+        if self.editor is None:
+            raise ValueError("runs in the team store are read-only here: edit a run on the machine that "
+                             "logged it (its local store) and ship it again with `nbtrack sync`.")
+        return self.editor
+
     def _on_edit(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
         rid = _text(msg.get("id"), "id")
         tags = msg.get("tags")
         name, notes = msg.get("name"), msg.get("notes")
-        self.editor.update(rid, name=None if name is None else _text(name, "name"),
-                           notes=None if notes is None else _text(notes, "notes"),
-                           tags=[_text(t, "tag") for t in tags] if isinstance(tags, list) else None,
-                           project=self.project)
+        self._editor().update(rid, name=None if name is None else _text(name, "name"),
+                              notes=None if notes is None else _text(notes, "notes"),
+                              tags=[_text(t, "tag") for t in tags] if isinstance(tags, list) else None,
+                              project=self.project)
         rec = self.reader.run(rid) or {}
         return {"id": rid, "name": rec.get("name") or rid, "notes": rec.get("notes") or "",
                 "tags": list(rec.get("tags") or [])}, []
 
     def _on_delete(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
-        deleted = self.editor.delete(_id_list(msg, "ids"), project=self.project)
+        deleted = self._editor().delete(_id_list(msg, "ids"), project=self.project)
         if self.data is not None:
             self.load()
         return {"deleted": deleted}, []

@@ -39,8 +39,8 @@ class RunsTable(anywidget.AnyWidget):
     selected = traitlets.List().tag(sync=True)  # run ids selected in the browser
 
     def __init__(self, project: str | None = None, dir: str | os.PathLike[str] | None = None,
-                 filter: str = "", page_rows: int = PAGE_ROWS, **kwargs: Any) -> None:
-        self._service = TableService(project, dir)
+                 filter: str = "", page_rows: int = PAGE_ROWS, store: str | None = None, **kwargs: Any) -> None:
+        self._service = TableService(project, dir, store)
         data = self._service.load()
         if filter:
             self._service.filtered_ids(filter)  # raises FilterError now, in the cell
@@ -98,6 +98,8 @@ class RunsTable(anywidget.AnyWidget):
         return bundle
 
 
-def table(project: str | None = None, dir: str | os.PathLike[str] | None = None, filter: str = "") -> RunsTable:
-    """The runs table widget for ``project`` (all projects when None) in store ``dir``."""
-    return RunsTable(project=project, dir=dir, filter=filter)
+def table(project: str | None = None, dir: str | os.PathLike[str] | None = None, filter: str = "",
+          store: str | None = None) -> RunsTable:
+    """The runs table widget for ``project`` (all projects when None) in store ``dir``, or
+    over the team's runs with ``store="postgresql://..."`` (or ``NBTRACK_STORE``)."""
+    return RunsTable(project=project, dir=dir, filter=filter, store=store)

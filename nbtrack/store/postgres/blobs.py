@@ -1,0 +1,55 @@
+"""The team's blobs: content-addressed files in a directory every machine can reach.
+
+``<dir>/<sha[:2]>/<sha>``, as in a local store. The directory is named by
+``NBTRACK_TEAM_BLOBS`` (or ``init(team_blobs=...)``); the first client that names it
+records it in the database's ``nbtrack_meta`` (``blob_dir``), so later clients find it
+there. The ``blobs`` table lists what was copied: only missing blobs are copied.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+from .. import paths
+
+ENV_TEAM_BLOBS = "NBTRACK_TEAM_BLOBS"
+
+
+class SharedBlobs:
+    """A shared blob directory."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(os.path.abspath(os.path.expanduser(os.fspath(root))))
+
+    def path(self, sha: str) -> Path:
+        """Where the blob with this sha256 lives (it may not exist)."""
+        return self.root / sha[:2] / sha
+
+    def has(self, sha: str) -> bool:
+        """True if the blob is in the directory."""
+        return self.path(sha).exists()
+
+    def read(self, sha: str) -> bytes:
+        """A blob's bytes (``FileNotFoundError`` if absent)."""
+        return self.path(sha).read_bytes()
+
+    def copy_from(self, local_root: Path, sha: str) -> bool:
+        """Copy a blob of a local store here (whole or not at all); False if the local one is missing."""
+        target = self.path(sha)
+        if target.exists():
+            return True
+        source = paths.blob_path(local_root, sha)
+        if not source.exists():
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{sha}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, target)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        return True

@@ -1,0 +1,178 @@
+"""Reading the team store: its tables as Arrow (ADBC), queried with DuckDB in the kernel.
+
+``TeamStore.read(history_runs)`` yields an in-memory DuckDB connection with the local
+store's schema where ``runs`` and ``files`` hold the team's rows and ``history`` the rows
+of ``history_runs`` (all runs for None, none for an empty list), so the local reader's
+SQL runs unchanged. Blobs are read from the shared blob directory.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import duckdb
+import pyarrow as pa
+
+from ..schema import JSON_RUN_COLUMNS, RUN_COLUMNS, ensure_schema
+from .blobs import SharedBlobs
+from .downsample import downsample_query, empty
+from .downsample import text_array as _array
+from .connect import TeamStoreError
+from .schema import check_version
+from .ship import Connection
+from .url import redact, redact_text
+
+_RUNS = ", ".join(f"{n}::JSON AS {n}" if n in JSON_RUN_COLUMNS else n for n, _ in RUN_COLUMNS)
+
+
+class TeamStore:
+    """The team's PostgreSQL database, read through ADBC."""
+
+    def __init__(self, url: str, blob_dir: str | os.PathLike[str] | None = None) -> None:
+        self.url = url
+        #: the URL without credentials, for messages (``root`` as a local store's)
+        self.root = redact(url)
+        self.location = self.root
+        self._blob_dir = blob_dir
+        self._team: Connection | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"TeamStore({self.root!r})"
+
+    def _connection(self) -> Connection:
+        if self._team is None:
+            self._team = Connection(self.url, self._blob_dir, read_only=True)
+        return self._team
+
+    def _fetch(self, sql: str, params: tuple[Any, ...] = ()) -> pa.Table:
+        """A query's result as Arrow (one reconnect if the connection was lost)."""
+        with self._lock:
+            for attempt in range(2):
+                team = self._connection()
+                cur = team.con.cursor()
+                try:
+                    if attempt == 0 and not params:
+                        check_version(cur)
+                    cur.execute(sql, params or None)
+                    table = cur.fetch_arrow_table()
+                    team.con.commit()
+                    return table
+                except TeamStoreError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - a lost connection: try a fresh one once
+                    team.close()
+                    self._team = None
+                    if attempt == 1 or not _lost(exc):
+                        raise TeamStoreError(f"reading {self.root} failed: {redact_text(str(exc), self.url)}") from None
+                finally:
+                    try:
+                        cur.close()
+                    except Exception:  # noqa: BLE001
+                        pass
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def read(self, history_runs: Sequence[str] | None = None, timeout: float | None = None,
+             history_keys: Sequence[str] | None = None,
+             numeric_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """An in-memory DuckDB connection over the team's runs (see the module docstring);
+        ``history_keys`` (if given) limits the history to those keys, ``numeric_only`` to
+        rows with a number (text and json are NULL): less to fetch for curves."""
+        with self._lock:
+            empty = self._connection().empty
+        if empty:  # nbtrack never wrote to this database (maybe not yet): no runs
+            self.close()
+            con = duckdb.connect(":memory:")
+            try:
+                ensure_schema(con)
+                yield con
+            finally:
+                con.close()
+            return
+        runs = self._fetch("SELECT * FROM runs")
+        files = self._fetch("SELECT run_id, path, sha256, size, kind, created_at FROM files")
+        if history_runs is None:
+            history = self._fetch("SELECT run_id, step, ts, key, num, text, json FROM history")
+        elif history_runs:
+            cols = "run_id, step, ts, key, num" if numeric_only else "run_id, step, ts, key, num, text, json"
+            sql = f"SELECT {cols} FROM history WHERE run_id = ANY($1::text[])"
+            if numeric_only:
+                sql += " AND num IS NOT NULL"
+            params: tuple[Any, ...] = (_array(history_runs),)
+            if history_keys is not None:
+                sql += " AND key = ANY($2::text[])"
+                params += (_array(history_keys),)
+            history = self._fetch(sql, params)
+        else:
+            history = None
+        con = duckdb.connect(":memory:")
+        try:
+            con.execute("SET enable_progress_bar = false")
+            ensure_schema(con)
+            con.register("_team_runs", runs)
+            con.execute(f"INSERT INTO runs SELECT {_RUNS} FROM _team_runs")
+            con.unregister("_team_runs")
+            con.register("_team_files", files)
+            con.execute("INSERT INTO files SELECT * FROM _team_files")
+            con.unregister("_team_files")
+            if history is not None and history.num_rows:
+                # a view over the Arrow table: no copy of the (large) history
+                con.execute("DROP TABLE history")
+                con.register("_team_history", history)
+                rest = ("text, json::JSON AS json" if "json" in history.column_names
+                        else "CAST(NULL AS VARCHAR) AS text, CAST(NULL AS JSON) AS json")
+                con.execute(f"CREATE VIEW history AS SELECT run_id, step, ts, key, num, {rest} FROM _team_history")
+            yield con
+        finally:
+            con.close()
+
+    def downsample(self, run_ids: Sequence[str], keys: Sequence[str] | None = None,
+                   width_px: int = 800, x: str = "step") -> pa.Table:
+        """M4-downsampled numeric series computed in PostgreSQL: run_id, key, step, ts, num."""
+        with self._lock:
+            empty_db = self._connection().empty
+        if empty_db or not run_ids:
+            return empty()
+        sql, params = downsample_query(run_ids, keys, width_px, x)
+        table = self._fetch(sql, params)
+        return table.cast(empty().schema) if table.num_rows else empty()
+
+    # -- blobs ---------------------------------------------------------------------------
+    def _blobs(self) -> SharedBlobs:
+        with self._lock:
+            blobs = self._connection().blobs
+        if blobs is None:
+            raise FileNotFoundError(f"no shared blob directory is set for {self.root} (set NBTRACK_TEAM_BLOBS "
+                                    "to a directory every machine reaches)")
+        return blobs
+
+    def blob_path(self, sha: str) -> Path:
+        """Where a blob lives in the shared blob directory."""
+        return self._blobs().path(sha)
+
+    def has_blob(self, sha: str) -> bool:
+        """True if the blob is in the shared blob directory."""
+        return self._blobs().has(sha)
+
+    def read_blob(self, sha: str) -> bytes:
+        """A blob's bytes from the shared blob directory."""
+        return self._blobs().read(sha)
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            if self._team is not None:
+                self._team.close()
+                self._team = None
+
+
+
+
+def _lost(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return any(s in text for s in ("connection", "server closed", "terminating", "broken pipe", "eof"))
