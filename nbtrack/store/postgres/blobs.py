@@ -13,7 +13,7 @@ import shutil
 import threading
 from pathlib import Path
 
-from .. import paths
+from .. import paths, untrusted
 
 ENV_TEAM_BLOBS = "NBTRACK_TEAM_BLOBS"
 
@@ -32,9 +32,12 @@ class SharedBlobs:
         """True if the blob is in the directory."""
         return self.path(sha).exists()
 
-    def read(self, sha: str) -> bytes:
-        """A blob's bytes (``FileNotFoundError`` if absent)."""
-        return self.path(sha).read_bytes()
+    def read(self, sha: str, entry: str = "") -> bytes:
+        """A blob's bytes (``FileNotFoundError`` if absent). The shared directory is written
+        by many people: the digest, the blob's place and its content are checked
+        (``UnsafeStoreEntry`` naming ``entry``), as for a local store."""
+        data = untrusted.blob_file(self.root, sha, entry).read_bytes()
+        return untrusted.check_content(data, sha, entry)
 
     def copy_from(self, local_root: Path, sha: str) -> bool:
         """Copy a blob of a local store here (whole or not at all); False if the local one is missing."""

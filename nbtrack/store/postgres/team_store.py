@@ -159,9 +159,9 @@ class TeamStore:
         """True if the blob is in the shared blob directory."""
         return self._blobs().has(sha)
 
-    def read_blob(self, sha: str) -> bytes:
-        """A blob's bytes from the shared blob directory."""
-        return self._blobs().read(sha)
+    def read_blob(self, sha: str, entry: str = "") -> bytes:
+        """A blob's bytes from the shared blob directory (checked, see ``TeamBlobs.read``)."""
+        return self._blobs().read(sha, entry)
 
     def close(self) -> None:
         """Close the connection."""

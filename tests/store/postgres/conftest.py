@@ -48,3 +48,14 @@ def pg_rows(url: str, sql: str) -> list[tuple]:
     with dbapi.connect(url) as con, con.cursor() as cur:
         cur.execute(sql)
         return cur.fetchall()
+
+
+@pytest.fixture(autouse=True)
+def _forget_shippers():
+    """A test's shipper to a server that is gone would warn again at interpreter exit,
+    after pytest's summary: each test's shippers are forgotten when it ends."""
+    yield
+    from nbtrack.store.postgres import shipper
+
+    with shipper._lock:
+        shipper._shippers.clear()
