@@ -55,7 +55,8 @@ if sys.argv[5] == "table":
     out["table_s"] = time.perf_counter() - t
     out["table_rows"] = int(table.total)
 out["rows_stored"] = int(nbtrack.sql(
-    "select count(*) from history h join runs r on r.id = h.run_id where r.config->>'tag' = ?",
+    "select count(*) from history h join runs r on r.id = h.run_id where r.config->>'tag' = ? "
+    "and h.key not like 'system/%'",  # the system sampler adds system/* rows to runs past 10 s
     [tag], dir=store).fetchall()[0][0])
 out["warnings"] = caught
 print(json.dumps(out))
