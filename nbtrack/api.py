@@ -22,7 +22,6 @@ from .nested import flatten_value, nested_get, prefixed
 from .projects import project_from_path, run_path
 from .run_identity import default_entity, store_url
 from .snapshot import HISTORY_NOTEBOOK
-from .store.paths import resolve_store_dir
 from .store.store import connect
 from .store.sweeps import SweepStore
 from .store.untrusted import confined
