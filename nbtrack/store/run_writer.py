@@ -16,15 +16,12 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable, Protocol
 
 from .records import STEP_KEY, FileRecord, HistoryRow, RunRecord
 from .safe_values import clean_text
-from .sink import BatchOutcome, RunBatch
+from .sink import BatchOutcome, RunBatch, Sink
 from .store import Store, hash_file
-
-if TYPE_CHECKING:
-    from .writer import StoreWriter
 
 #: files under this size are read into memory when given; larger ones are copied later
 SMALL_FILE = 64 * 1024 * 1024
@@ -54,11 +51,36 @@ class TakenBatch:
     dropped_files: list[str] = field(default_factory=list)
 
 
+class StoreWriterHandle(Protocol):
+    """What a run's buffers need of the process's writer of their store (``StoreWriter``)."""
+
+    store: Store
+    sink: Sink
+    warnings: list[str]
+
+    @property
+    def failing(self) -> bool: ...
+
+    def track(self, run: RunWriter) -> None: ...
+
+    def wake(self) -> None: ...
+
+    def flush(self, timeout: float | None = None) -> bool: ...
+
+    def wait_ready(self, timeout: float = 30.0) -> None: ...
+
+    def pending_summary(self) -> str: ...
+
+    def warn_item(self, run_id: str, kind: str, msg: str) -> None: ...
+
+    def warn_episode(self, kind: str, msg: str) -> None: ...
+
+
 class RunWriter:
     """The buffers of one run, drained by the process's writer for its store."""
 
     def __init__(
-        self, writer: StoreWriter, record: RunRecord, flush_interval: float = 1.0,
+        self, writer: StoreWriterHandle, record: RunRecord, flush_interval: float = 1.0,
         heartbeat_interval: float = 10.0, resume: bool = False,
         on_new_id: Callable[[str], None] | None = None,
     ) -> None:
