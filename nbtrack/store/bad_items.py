@@ -93,7 +93,7 @@ class BadItemIsolation:
         done_ops: list[Any] = []
         results: list[Any] = []
         whole = TakenBatch(b, list(taken.tables), dict(taken.update), taken.blobs, list(taken.files),
-                           list(taken.ops), taken.max_step)
+                           list(taken.ops))
         was_first = run.first
         stored_any = False
         failures: list[tuple[str, Any, BaseException]] = []

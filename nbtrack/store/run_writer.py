@@ -47,7 +47,6 @@ class TakenBatch:
     blobs: dict[str, bytes | str]
     files: list[FileRecord]
     ops: list[PendingOperation]
-    max_step: int | None = None
     dropped_files: list[str] = field(default_factory=list)
 
 
@@ -289,7 +288,7 @@ class RunWriter:
             fields["last_step"] = max(self._max_step, fields.get("last_step") or -1)
         batch = RunBatch(self.run_id, self.seq, list(tables), fields, list(files), [op.apply for op in ops],  # type: ignore[arg-type]
                          first=self.first, resume=self.resume)
-        return TakenBatch(batch, tables, update, blobs, files, ops, self._max_step)
+        return TakenBatch(batch, tables, update, blobs, files, ops)
 
     def restore(self, taken: TakenBatch) -> None:
         """Put a batch back after a failed commit (newer updates win)."""

@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from ..schema import JSON_RUN_COLUMNS, RUN_COLUMNS, ensure_schema
+from ..store import connect
 from .blobs import SharedBlobs
 from .downsample import downsample_query, empty
 from .downsample import text_array as _array
@@ -87,7 +88,7 @@ class TeamStore:
             empty = self._connection().empty
         if empty:  # nbtrack never wrote to this database (maybe not yet): no runs
             self.close()
-            con = duckdb.connect(":memory:")
+            con = connect(":memory:")
             try:
                 ensure_schema(con)
                 yield con
@@ -110,9 +111,8 @@ class TeamStore:
             history = self._fetch(sql, params)
         else:
             history = None
-        con = duckdb.connect(":memory:")
+        con = connect(":memory:")
         try:
-            con.execute("SET enable_progress_bar = false")
             ensure_schema(con)
             con.register("_team_runs", runs)
             con.execute(f"INSERT INTO runs SELECT {_RUNS} FROM _team_runs")
