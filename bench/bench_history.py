@@ -22,13 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-import pyarrow as pa  # noqa: E402
+import numpy as np
+import pyarrow as pa
 
-import nbtrack as wandb  # noqa: E402
-from nbtrack.store import store as store_module  # noqa: E402
-from nbtrack.store.runsql import upsert_run  # noqa: E402
-from nbtrack.store.store import Store  # noqa: E402
+import nbtrack as wandb
+from nbtrack.store import store as store_module
+from nbtrack.store.runsql import upsert_run
+from nbtrack.store.store import Store
 
 SHAPES = [(1_000, 5), (3_000, 5), (1_000, 100), (10_000, 100)]
 

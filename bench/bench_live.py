@@ -184,7 +184,7 @@ def bench_browser() -> None:
                                  " && document.querySelectorAll('.nbt-panel')[1].dataset.points > 0", timeout=120_000)
             out = pg.locator(".jp-OutputArea-output pre").all_inner_texts()
             sent_line = next(t for t in out if t.startswith("SENT"))
-            sent = dict(eval(sent_line[5:]))  # noqa: S307 - our own kernel output
+            sent = dict(eval(sent_line[5:]))  # our own kernel output
             seen = {int(k): v for k, v in pg.evaluate("() => window.__seen").items() if k}
             # a step is on screen once any step >= it has been drawn (pushes batch several)
             lat = []

@@ -25,12 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import duckdb  # noqa: E402
+import duckdb
 
-from nbtrack.store.convert import rows_to_arrow  # noqa: E402
-from nbtrack.store.store import Store  # noqa: E402
-from nbtrack.store.live_writers import open_run  # noqa: E402
-from nbtrack.store.records import history_row  # noqa: E402
+from nbtrack.store.convert import rows_to_arrow
+from nbtrack.store.live_writers import open_run
+from nbtrack.store.records import history_row
+from nbtrack.store.store import Store
 
 
 def make_rows(n: int) -> list:

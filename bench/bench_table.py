@@ -63,9 +63,9 @@ def seed(dir: Path) -> None:
 
 
 def bench_kernel(dir: Path) -> None:
-    from nbtrack.store.reader import StoreReader
     from nbtrack.runs_table.queries import curves, load_table
     from nbtrack.runs_table.widget import RunsTable
+    from nbtrack.store.reader import StoreReader
 
     reader = StoreReader(Store(dir))
     loads, sers, widgets, downs = [], [], [], []

@@ -26,21 +26,50 @@ from .errors import Error, NoActiveRun, UsageError
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .api import Api, runs, sql
-    from .live import compare
-    from .runs_table import table
-    from .reports import Report, report
-    from .artifacts import Artifact
-    from .magic import load_ipython_extension
-    from .media import Histogram, Image, Table
-    from .media import Audio, Html, Molecule, Object3D, Video
-    from .tracked_run import Run
-    from .sweeps.agent import agent, sweep
-    from .session import Settings, define_metric, finish, init, log, log_artifact, login, save, use_artifact, watch
-    from .run_functions import alert, link_model, log_model, mark_preempting, require, restore, unwatch, use_model
-    from .alerts import AlertLevel
-    from .term import termerror, termlog, termwarn
-    from .media import JoinedTable, PartitionedTable
+    from .alerts import AlertLevel as AlertLevel
+    from .api import Api as Api
+    from .api import runs as runs
+    from .api import sql as sql
+    from .artifacts import Artifact as Artifact
+    from .live import compare as compare
+    from .magic import load_ipython_extension as load_ipython_extension
+    from .media import Audio as Audio
+    from .media import Histogram as Histogram
+    from .media import Html as Html
+    from .media import Image as Image
+    from .media import JoinedTable as JoinedTable
+    from .media import Molecule as Molecule
+    from .media import Object3D as Object3D
+    from .media import PartitionedTable as PartitionedTable
+    from .media import Table as Table
+    from .media import Video as Video
+    from .reports import Report as Report
+    from .reports import report as report
+    from .run_functions import alert as alert
+    from .run_functions import link_model as link_model
+    from .run_functions import log_model as log_model
+    from .run_functions import mark_preempting as mark_preempting
+    from .run_functions import require as require
+    from .run_functions import restore as restore
+    from .run_functions import unwatch as unwatch
+    from .run_functions import use_model as use_model
+    from .runs_table import table as table
+    from .session import Settings as Settings
+    from .session import define_metric as define_metric
+    from .session import finish as finish
+    from .session import init as init
+    from .session import log as log
+    from .session import log_artifact as log_artifact
+    from .session import login as login
+    from .session import save as save
+    from .session import use_artifact as use_artifact
+    from .session import watch as watch
+    from .sweeps.agent import agent as agent
+    from .sweeps.agent import sweep as sweep
+    from .term import termerror as termerror
+    from .term import termlog as termlog
+    from .term import termwarn as termwarn
+    from .tracked_run import Run as Run
 
 #: The active run (None before init and after finish); set by init() and finish().
 run: Any = None

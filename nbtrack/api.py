@@ -207,7 +207,7 @@ class ApiRun:
         return dict(self.summary)
 
     @property
-    def lastHistoryStep(self) -> int:  # noqa: N802 - wandb's name
+    def lastHistoryStep(self) -> int:  # wandb's name
         """The last committed step (-1 before any)."""
         step = self._record.get("last_step")
         return -1 if step is None else int(step)

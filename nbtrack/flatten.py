@@ -26,8 +26,8 @@ import math
 import os
 import types
 import warnings
-from collections.abc import Mapping
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from .plain_values import MAX_DEPTH, plain_value, too_deep
 

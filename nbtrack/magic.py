@@ -7,8 +7,8 @@ import ast
 import shlex
 from typing import Any
 
-from .reports.options import add_report_arguments, report_kwargs
 from .errors import UsageError
+from .reports.options import add_report_arguments, report_kwargs
 from .wandb_alias import patch_wandb
 
 USAGE = """\

@@ -57,5 +57,5 @@ def _post_run_cell(result: Any = None) -> None:
         if run.live is not None:
             try:
                 run.live.checkpoint()
-            except Exception:  # noqa: BLE001 - a display problem must not break the cell
+            except Exception:  # a display problem must not break the cell
                 pass

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import copy
-from collections.abc import Iterator, Mapping
-from typing import Any, Callable
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from .plain_values import plain_value
 
@@ -62,13 +62,13 @@ class Config:
     def get(self, key: str, default: Any = None) -> Any:
         return self._items.get(key, default)
 
-    def keys(self):  # noqa: D102 - dict protocol
+    def keys(self):  # dict protocol
         return self._items.keys()
 
-    def items(self):  # noqa: D102
+    def items(self):
         return self._items.items()
 
-    def values(self):  # noqa: D102
+    def values(self):
         return self._items.values()
 
     def as_dict(self) -> dict[str, Any]:

@@ -90,4 +90,4 @@ def restore(name: str, run_path: str | None = None, replace: bool = False, root:
         except KeyError:
             raise ValueError(f"nbtrack.restore: run {api_run.id} has no file {name!r}; its files are "
                              f"{[f.name for f in api_run.files()][:20]}.") from None
-    return open(target)  # noqa: SIM115 - returned open, as wandb does
+    return open(target)

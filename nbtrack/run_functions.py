@@ -10,7 +10,8 @@ import os
 from typing import IO, Any
 
 from . import run_files
-from .session import active, require as _active_run
+from .session import active
+from .session import require as _active_run
 
 
 def alert(title: str, text: str, level: Any = None, wait_duration: Any = None) -> None:

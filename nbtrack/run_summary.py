@@ -9,9 +9,9 @@ accumulates them). `run.summary[k] = v` overrides whatever history says.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .nested import flatten_value, nested_get, prefixed
 from .plain_values import plain_value
@@ -217,10 +217,10 @@ class Summary:
     def __len__(self) -> int:
         return len(self.as_dict())
 
-    def keys(self):  # noqa: D102 - dict protocol
+    def keys(self):  # dict protocol
         return self.as_dict().keys()
 
-    def items(self):  # noqa: D102
+    def items(self):
         return self.as_dict().items()
 
     def get(self, key: str, default: Any = None) -> Any:

@@ -13,20 +13,18 @@ import socket
 import sys
 import time
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import notebook_hooks
+from .errors import NoActiveRun, UsageError, no_active_run
 from .exit_hooks import at_exit
+from .names import new_run_id, new_run_name
+from .projects import check_project, check_run_id
 from .run_config import Config
 from .run_identity import InitOptions
 from .settings import Settings  # noqa: F401 - nbtrack.Settings is looked up here
-from .errors import NoActiveRun, UsageError, no_active_run
-from .names import new_run_id, new_run_name
-from .projects import check_project, check_run_id
-from .termination import on_termination
-from .tracked_run import Run
 from .snapshot import capture_at_finish, capture_at_init, wait_for_captures
 from .store import live_writers  # registered first: its exit drain runs after ours
 from .store.errors import NbtrackStorageWarning
@@ -34,6 +32,8 @@ from .store.paths import resolve_store_dir
 from .store.postgres.url import team_url
 from .store.records import RunRecord
 from .store.store import Store
+from .termination import on_termination
+from .tracked_run import Run
 
 DEFAULT_PROJECT = "uncategorized"
 #: how long init() waits to read a stored run (resume, or a taken id) before it goes on
@@ -299,7 +299,7 @@ def _process_started_at() -> float:
             import psutil
 
             _process_start.append(psutil.Process().create_time())
-        except Exception:  # noqa: BLE001 - liveness falls back to the heartbeat
+        except Exception:  # liveness falls back to the heartbeat
             _process_start.append(0.0)
     return _process_start[0]
 
@@ -397,7 +397,7 @@ def _finish_all_on_signal(signum: int) -> None:
     for run in list(reversed(_runs)):
         try:
             run.finish(exit_code=128 + signum, state="killed")
-        except Exception:  # noqa: BLE001 - the signal must still do what it did before
+        except Exception:  # the signal must still do what it did before
             pass
     live_writers.flush_all(timeout=FLUSH_ON_SIGNAL)
 
@@ -410,7 +410,7 @@ def _finish_all_at_exit() -> None:
                 run.finish(exit_code=1, state="killed")
             else:
                 run.finish(exit_code=1 if exc is not None else None)
-        except Exception:  # noqa: BLE001 - never fail the interpreter's exit
+        except Exception:  # never fail the interpreter's exit
             pass
     wait_for_captures()
 

@@ -112,6 +112,6 @@ def _guard(fn: Any, *args: Any) -> Any:
     """Capturing code must never break the run: trouble becomes one warning."""
     try:
         return fn(*args)
-    except Exception as exc:  # noqa: BLE001 - best effort by design
+    except Exception as exc:  # best effort by design
         warnings.warn(f"nbtrack could not capture the run's code or environment: {exc!r}", stacklevel=2)
         return None

@@ -45,7 +45,7 @@ def sync_command(dir: str | None, store: str | None) -> int:
     except (ValueError, TeamStoreError, StoreVersionError, OSError) as exc:
         print(f"nbtrack sync: {redact_text(str(exc), store)}", file=sys.stderr)
         return 1
-    except Exception as exc:  # noqa: BLE001 - the driver's errors may carry the URL
+    except Exception as exc:  # the driver's errors may carry the URL
         print(f"nbtrack sync: failed ({type(exc).__name__}: {redact_text(str(exc), store)}); "
               "run it again: nothing is shipped twice.", file=sys.stderr)
         return 1

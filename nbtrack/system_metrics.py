@@ -56,7 +56,7 @@ class _Gpus:
             pynvml.nvmlInit()
             self.handles = [pynvml.nvmlDeviceGetHandleByIndex(i) for i in range(pynvml.nvmlDeviceGetCount())]
             self.nvml = pynvml
-        except Exception:  # noqa: BLE001 - no pynvml, no driver, no GPU: skip silently
+        except Exception:  # no pynvml, no driver, no GPU: skip silently
             self.handles = []
 
     def sample(self, out: dict[str, float]) -> None:
@@ -65,28 +65,28 @@ class _Gpus:
             prefix = f"system/gpu{i}/"
             try:
                 out[prefix + "utilization_percent"] = float(nvml.nvmlDeviceGetUtilizationRates(handle).gpu)
-            except Exception:  # noqa: BLE001 - each reading is optional
+            except Exception:  # each reading is optional
                 pass
             try:
                 mem = nvml.nvmlDeviceGetMemoryInfo(handle)
                 out[prefix + "memory_percent"] = 100.0 * mem.used / mem.total if mem.total else 0.0
                 out[prefix + "memory_used_mb"] = mem.used / 2**20
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
             try:
                 out[prefix + "temperature_c"] = float(nvml.nvmlDeviceGetTemperature(handle, nvml.NVML_TEMPERATURE_GPU))
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
             try:
                 out[prefix + "power_w"] = nvml.nvmlDeviceGetPowerUsage(handle) / 1000.0
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
 
     def close(self) -> None:
         if self.nvml is not None:
             try:
                 self.nvml.nvmlShutdown()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
             self.nvml = None
 
@@ -135,7 +135,7 @@ class SystemMonitor:
                     break
                 try:
                     values = self.sample()
-                except Exception:  # noqa: BLE001 - a failed reading never disturbs training
+                except Exception:  # a failed reading never disturbs training
                     continue
                 if values and not self._stop.is_set():
                     self.run.log_system(values)
@@ -174,13 +174,13 @@ class SystemMonitor:
     def _disk(self) -> Any:
         try:
             return self._psutil.disk_io_counters()
-        except Exception:  # noqa: BLE001 - containers without /proc/diskstats
+        except Exception:  # containers without /proc/diskstats
             return None
 
     def _net(self) -> Any:
         try:
             return self._psutil.net_io_counters()
-        except Exception:  # noqa: BLE001
+        except Exception:
             return None
 
 

@@ -13,19 +13,19 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from .alerts import AlertLog
 from .errors import UsageError
+from .files import absolute_glob_warning, check_policy, expand_save
+from .flatten import RESERVED_KEYS, flatten_row, is_media, to_storable
 from .names import check_tags
 from .run_config import Config
 from .run_identity import InitOptions
-from .run_wandb_api import WandbRunMethods
-from .files import absolute_glob_warning, check_policy, expand_save
-from .flatten import RESERVED_KEYS, flatten_row, is_media, to_storable
 from .run_summary import MetricDefinition, Summary, parse_summary
+from .run_wandb_api import WandbRunMethods
 from .store.records import STEP_KEY, TIME_KEY, history_row
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ MAX_STEP = 2**53 - 1
 class _Discard(list):
     """The rows list of a run that keeps nothing (mode="disabled")."""
 
-    def append(self, item: Any) -> None:  # noqa: D102 - list protocol
+    def append(self, item: Any) -> None:  # list protocol
         pass
 
 

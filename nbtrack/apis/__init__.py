@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..api import Api
-from . import public  # noqa: F401
+from . import public
 
 PublicApi = Api
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
-from ..api import Api, ApiFile as File, ApiProject as Project, ApiRun as Run
+from ..api import Api
+from ..api import ApiFile as File
+from ..api import ApiProject as Project
+from ..api import ApiRun as Run
 
 __all__ = ["Api", "File", "Project", "Run"]

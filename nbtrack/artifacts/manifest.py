@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from .download import materialise
 
@@ -68,7 +69,7 @@ class Manifest:
         h = hashlib.sha256()
         for path in sorted(self.entries):
             e = self.entries[path]
-            h.update(f"{path}\t{e.digest}\t{e.size}\n".encode("utf-8"))
+            h.update(f"{path}\t{e.digest}\t{e.size}\n".encode())
         return h.hexdigest()
 
     def to_dict(self) -> dict[str, dict[str, Any]]:

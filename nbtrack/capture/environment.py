@@ -38,7 +38,7 @@ def packages(refresh: bool = False) -> dict[str, str]:
     with _packages_lock:
         if _packages_cache is not None and not refresh:
             return dict(_packages_cache)
-        from importlib import metadata  # noqa: PLC0415
+        from importlib import metadata
 
         found: dict[str, str] = {}
         seen: set[str] = set()
@@ -65,7 +65,7 @@ def packages(refresh: bool = False) -> dict[str, str]:
 
 def _memory_total() -> int | None:
     try:
-        import psutil  # noqa: PLC0415
+        import psutil
 
         return int(psutil.virtual_memory().total)
     except Exception:

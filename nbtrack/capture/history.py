@@ -106,7 +106,7 @@ def history_notebook(shell: Any = None) -> nbformat.NotebookNode:
     running IPython shell; IPython's empty cell 0 and blank cells are skipped.
     Never raises: returns an empty notebook on trouble.
     """
-    import nbformat  # noqa: PLC0415 (slow first import, see module docstring)
+    import nbformat  # slow first import, see module docstring
 
     try:
         return nbformat.from_dict(history_dict(shell))

@@ -41,7 +41,7 @@ def kernel_id() -> str | None:
 def runtime_dir() -> str:
     """Jupyter's runtime directory (where servers and kernels write their json files)."""
     try:
-        from jupyter_core.paths import jupyter_runtime_dir  # noqa: PLC0415 (light)
+        from jupyter_core.paths import jupyter_runtime_dir  # light
 
         return str(jupyter_runtime_dir())
     except Exception:
@@ -60,7 +60,7 @@ def _pid_alive(pid: Any) -> bool:
     if pid <= 0:
         return False
     try:
-        import psutil  # noqa: PLC0415
+        import psutil
 
         return bool(psutil.pid_exists(pid))
     except Exception:
@@ -126,7 +126,7 @@ def _get_sessions(info: dict[str, Any], timeout: float) -> list[dict[str, Any]]:
     )
     # Never go through a proxy for a local server.
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(request, timeout=timeout) as response:  # noqa: S310 (http only)
+    with opener.open(request, timeout=timeout) as response:  # http only
         body = response.read(4 * 1024 * 1024)
     data = json.loads(body.decode("utf-8"))
     return data if isinstance(data, list) else []
@@ -182,7 +182,7 @@ def iter_hosted() -> Iterator[tuple[str, str, bytes]]:
 
 
 def _importable(name: str) -> bool:
-    import importlib.util  # noqa: PLC0415
+    import importlib.util
 
     try:
         return importlib.util.find_spec(name) is not None
@@ -191,7 +191,7 @@ def _importable(name: str) -> bool:
 
 
 def _colab() -> tuple[str, str, bytes] | None:
-    import threading  # noqa: PLC0415
+    import threading
 
     # The Colab message channel is not thread-safe: only ask from the main thread.
     if threading.current_thread() is not threading.main_thread():
@@ -199,7 +199,7 @@ def _colab() -> tuple[str, str, bytes] | None:
     if not _importable("google.colab"):
         return None
     try:
-        from google.colab import _message  # type: ignore[import-not-found]  # noqa: PLC0415
+        from google.colab import _message  # type: ignore[import-not-found]
 
         reply = _message.blocking_request("get_ipynb", timeout_sec=5)
         nb = reply.get("ipynb") if isinstance(reply, dict) else None
@@ -215,7 +215,7 @@ def _kaggle() -> tuple[str, str, bytes] | None:
     if not _importable("kaggle_session"):
         return None
     try:
-        import kaggle_session  # type: ignore[import-not-found]  # noqa: PLC0415
+        import kaggle_session  # type: ignore[import-not-found]
 
         exported = kaggle_session.UserSessionClient().get_exportable_ipynb()
         source = exported.get("source") if isinstance(exported, dict) else exported

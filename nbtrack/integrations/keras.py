@@ -32,11 +32,11 @@ def _to_number(value: Any) -> Any:
         return value
     try:
         return float(value)
-    except Exception:  # noqa: BLE001 - e.g. a backend array without __float__
+    except Exception:  # e.g. a backend array without __float__
         pass
     try:
         return float(keras.ops.convert_to_numpy(value))
-    except Exception:  # noqa: BLE001 - leave it to log()'s own coercion
+    except Exception:  # leave it to log()'s own coercion
         return value
 
 
@@ -51,9 +51,9 @@ def _learning_rate(model: Any) -> float | None:
             lr = lr(optimizer.iterations)
         try:
             return float(lr.value if hasattr(lr, "value") else lr)
-        except Exception:  # noqa: BLE001 - fall back to a numpy conversion
+        except Exception:  # fall back to a numpy conversion
             return float(keras.ops.convert_to_numpy(lr))
-    except Exception:  # noqa: BLE001 - an optimizer without a readable rate
+    except Exception:  # an optimizer without a readable rate
         return None
 
 
@@ -114,7 +114,7 @@ class MetricsLogger(keras.callbacks.Callback):
         self._define_metrics(run)
         try:
             put_model_info(run, _count_params(self.model))
-        except Exception:  # noqa: BLE001 - a model that is not built yet has no weights to count
+        except Exception:  # a model that is not built yet has no weights to count
             pass
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:

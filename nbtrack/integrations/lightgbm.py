@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from typing import TYPE_CHECKING, Any, Callable
-
-import lightgbm
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..media import Table
 from ._common import _log_checkpoint, plain, resolve_run

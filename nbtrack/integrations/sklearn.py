@@ -104,7 +104,7 @@ def log_estimator(
 def _params(estimator: Any) -> dict[str, Any]:
     try:
         params = estimator.get_params(deep=False)
-    except Exception:  # noqa: BLE001 - not a real sklearn estimator
+    except Exception:  # not a real sklearn estimator
         return {}
     return {str(k): plain(v) for k, v in params.items()}
 
@@ -147,7 +147,7 @@ def _scores(estimator: Any, X: Any) -> np.ndarray | None:
             continue
         try:
             scores = np.asarray(fn(X), dtype=float)
-        except Exception:  # noqa: BLE001 - e.g. SVC(probability=False).predict_proba
+        except Exception:  # e.g. SVC(probability=False).predict_proba
             continue
         if scores.ndim == 1:  # binary decision_function: score of the positive class
             scores = np.stack([-scores, scores], axis=1)
@@ -228,7 +228,7 @@ def _learning_curve(run: Run, estimator: Any, X: Any, y: Any) -> dict[str, Any] 
     try:
         sizes, train_scores, test_scores = learning_curve(
             clone(estimator), X, y, cv=3, train_sizes=np.linspace(0.2, 1.0, 5), shuffle=True, random_state=0)
-    except Exception:  # noqa: BLE001 - too little data per class for 3 folds, etc.
+    except Exception:  # too little data per class for 3 folds, etc.
         return None
     run.define_metric("learning_curve/*", step_metric="learning_curve/train_size")
     train_mean, test_mean = train_scores.mean(axis=1), test_scores.mean(axis=1)

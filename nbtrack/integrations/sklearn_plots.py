@@ -24,8 +24,17 @@ from sklearn import metrics as skm
 from sklearn.base import clone, is_classifier, is_regressor
 
 from ._common import resolve_run
-from .sklearn import (_charts, _classifier_metrics, _confusion, _importances, _learning_curve, _regressor_metrics,
-                      _residuals, _roc_pr, _thin)
+from .sklearn import (
+    _charts,
+    _classifier_metrics,
+    _confusion,
+    _importances,
+    _learning_curve,
+    _regressor_metrics,
+    _residuals,
+    _roc_pr,
+    _thin,
+)
 
 if TYPE_CHECKING:
     from ..tracked_run import Run

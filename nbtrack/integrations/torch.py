@@ -37,9 +37,7 @@ def tensor_histogram(tensor: torch.Tensor, bins: int = _BINS) -> dict[str, Any]:
     """A wandb-style histogram reference (``{"_type": "histogram", "values", "bins"}``) of
     a tensor's finite values, computed with torch (no copy to numpy of the whole tensor)."""
     flat = tensor.detach().reshape(-1)
-    if flat.is_floating_point() is False:
-        flat = flat.float()
-    elif flat.dtype in (torch.float16, torch.bfloat16):
+    if flat.is_floating_point() is False or flat.dtype in (torch.float16, torch.bfloat16):
         flat = flat.float()
     finite = torch.isfinite(flat)
     if not bool(finite.all()):

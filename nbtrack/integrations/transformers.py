@@ -81,7 +81,7 @@ class NbtrackCallback(TrainerCallback):
                 put_model_info(run, {"class": type(model).__name__,
                                      "total_params": sum(p.numel() for p in params),
                                      "trainable_params": sum(p.numel() for p in params if p.requires_grad)})
-            except Exception:  # noqa: BLE001 - not a torch model
+            except Exception:  # not a torch model
                 pass
 
     def on_log(self, args: Any, state: Any, control: Any, logs: Mapping[str, Any] | None = None, **kwargs: Any) -> None:

@@ -54,7 +54,7 @@ class NbtrackCallback(xgboost.callback.TrainingCallback):
             params = json.loads(model.save_config())["learner"]
             run.config.update({"xgboost": {"objective": params["objective"]["name"],
                                            "num_feature": model.num_features()}})
-        except Exception:  # noqa: BLE001 - older Booster without these
+        except Exception:  # older Booster without these
             pass
         return model
 
@@ -75,14 +75,14 @@ class NbtrackCallback(xgboost.callback.TrainingCallback):
             if value is None:
                 try:
                     value = model.attr(attr)
-                except Exception:  # noqa: BLE001
+                except Exception:
                     value = None
             if value is not None:
                 run.summary[attr] = float(value) if attr == "best_score" else int(value)
         if self.log_feature_importance:
             try:
                 scores = model.get_score(importance_type=self.importance_type)
-            except Exception:  # noqa: BLE001 - linear boosters have none
+            except Exception:  # linear boosters have none
                 scores = {}
             if scores:
                 ordered = sorted(scores.items(), key=lambda kv: -kv[1])[:30]

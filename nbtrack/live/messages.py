@@ -97,7 +97,7 @@ class DeltaMsg(TypedDict):
 class EarlierMsg(TypedDict):
     type: Literal["earlier"]
     runs: list[RunInfo]
-    series: list["SnapSeries"]
+    series: list[SnapSeries]
 
 
 class ResyncMsg(TypedDict):

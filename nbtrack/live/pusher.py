@@ -19,7 +19,16 @@ import numpy as np
 
 from ..store.records import STEP_KEY, TIME_KEY
 from .histograms import HistogramSeries, hist_delta, is_histogram, rebin
-from .messages import DeltaMsg, HistDelta, ImageDelta, ImageItem, SeriesDelta, SnapImages, SnapSeries, Snapshot
+from .messages import (
+    DeltaMsg,
+    HistDelta,
+    ImageDelta,
+    ImageItem,
+    SeriesDelta,
+    SnapImages,
+    SnapSeries,
+    Snapshot,
+)
 from .mirror import DEFAULT_CAP, SeriesMirror, m4_reduce
 
 IMAGE_STEPS_KEPT = 64  # per key, thinned by half when full (latest always kept)

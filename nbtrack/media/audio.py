@@ -19,7 +19,7 @@ def encode_wav(samples: Any, sample_rate: int) -> tuple[bytes, int]:
     Floats are taken as [-1, 1] (clipped); int16 is kept; other integers are scaled
     from their type's range.
     """
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
     arr = np.asarray(samples)
     if arr.ndim == 2 and arr.shape[0] in (1, 2) and arr.shape[1] > 2:

@@ -50,7 +50,7 @@ def matplotlib_png(obj: Any) -> bytes:
 
 def torch_to_numpy(tensor: Any) -> Any:
     """A CPU numpy array from a torch tensor, channels moved last (CHW -> HWC)."""
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
     t = tensor.detach() if hasattr(tensor, "detach") else tensor
     t = t.cpu()
@@ -66,7 +66,7 @@ def torch_to_numpy(tensor: Any) -> Any:
 
 def to_numpy(data: Any) -> Any:
     """A numpy array from an ndarray, a torch tensor or anything array-like; else None."""
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
     if isinstance(data, np.ndarray):
         return data
@@ -89,7 +89,7 @@ def to_numpy(data: Any) -> Any:
 
 def shape_for_pil(arr: Any) -> Any:
     """Squeeze trivial axes and move a leading channel axis; raise on other shapes."""
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
     shape = tuple(arr.shape)
     while arr.ndim > 3 and arr.shape[0] == 1:
@@ -110,7 +110,7 @@ def shape_for_pil(arr: Any) -> Any:
 
 def rescale_to_uint8(arr: Any, normalize: bool = True) -> Any:
     """wandb's rule: [0, 1] -> *255, [-1, 1] -> (x + 1) * 127.5, else clip to 0..255."""
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
     if arr.dtype == np.uint8:
         if not normalize or arr.size == 0 or int(arr.max()) > 1:
@@ -127,9 +127,9 @@ def rescale_to_uint8(arr: Any, normalize: bool = True) -> Any:
     if data.dtype.kind == "f" and not np.isfinite(data).all():
         data = np.nan_to_num(data, nan=0.0, posinf=255.0, neginf=0.0)
     lo, hi = float(data.min()), float(data.max())
-    if 0 <= lo and hi <= 1:
+    if lo >= 0 and hi <= 1:
         out = data * 255
-    elif -1 <= lo and hi <= 1:
+    elif lo >= -1 and hi <= 1:
         out = 255 * 0.5 * (data + 1)
     else:
         out = np.clip(data, 0, 255)
@@ -138,7 +138,7 @@ def rescale_to_uint8(arr: Any, normalize: bool = True) -> Any:
 
 def array_to_pil(arr: Any, mode: str | None, normalize: bool) -> Any:
     """A PIL image from an array, after wandb's normalisation."""
-    from PIL import Image as PILImage  # noqa: PLC0415
+    from PIL import Image as PILImage
 
     arr = shape_for_pil(arr)
     arr = rescale_to_uint8(arr, normalize)

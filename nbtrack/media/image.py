@@ -98,7 +98,7 @@ class Image:
             self.classes = other.classes
 
     def _from_path(self, path: str) -> None:
-        from PIL import Image as PILImage  # noqa: PLC0415
+        from PIL import Image as PILImage
 
         if not os.path.isfile(path):
             raise FileNotFoundError(f"Image: no such image file: {path!r}")
@@ -121,7 +121,7 @@ class Image:
 
     def _from_data(self, data: Any, mode: str | None, file_type: str, normalize: bool) -> None:
         try:
-            from PIL import Image as PILImage  # noqa: PLC0415
+            from PIL import Image as PILImage
         except ImportError:  # pragma: no cover - pillow is a declared extra
             raise ImportError("nbtrack.Image needs pillow: install nbtrack[images]") from None
 

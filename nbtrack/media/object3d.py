@@ -95,7 +95,7 @@ class Molecule(MediaFile):
     def from_rdkit(cls, data_or_path: Any, caption: str | None = None, **kwargs: Any) -> Molecule:
         """A Molecule from an rdkit molecule (written as an SDF block); needs rdkit."""
         try:
-            from rdkit import Chem  # noqa: PLC0415
+            from rdkit import Chem
         except ImportError:
             raise ImportError("Molecule.from_rdkit needs rdkit: pip install rdkit") from None
         mol = Chem.MolFromMolFile(data_or_path) if isinstance(data_or_path, str) else data_or_path
@@ -105,8 +105,8 @@ class Molecule(MediaFile):
     def from_smiles(cls, data: str, caption: str | None = None, **kwargs: Any) -> Molecule:
         """A Molecule from a SMILES string (2D coordinates); needs rdkit."""
         try:
-            from rdkit import Chem  # noqa: PLC0415
-            from rdkit.Chem import AllChem  # noqa: PLC0415
+            from rdkit import Chem
+            from rdkit.Chem import AllChem
         except ImportError:
             raise ImportError("Molecule.from_smiles needs rdkit: pip install rdkit") from None
         mol = Chem.MolFromSmiles(data)

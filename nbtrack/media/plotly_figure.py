@@ -21,8 +21,8 @@ def is_plotly_figure(obj: Any) -> bool:
 
 def figure_json(fig: Any) -> bytes:
     """A plotly figure (or its dict) as JSON bytes, through plotly's own encoder."""
-    import pandas  # noqa: F401, PLC0415 - wait for a pandas import on the writer thread (see plot/figures.py)
-    import plotly.io as pio  # noqa: PLC0415 - plotly loads only when a figure is logged
+    import pandas  # noqa: F401 - wait for a pandas import on the writer thread (see plot/figures.py
+    import plotly.io as pio  # plotly loads only when a figure is logged
 
     return pio.to_json(fig, validate=False, pretty=False).encode("utf-8")
 
@@ -46,7 +46,7 @@ class Plotly(MediaFile):
     @property
     def figure(self) -> Any:
         """The figure again, as a ``plotly.graph_objects.Figure``."""
-        import plotly.io as pio  # noqa: PLC0415
+        import plotly.io as pio
 
         if self.image is not None:
             raise ValueError("this Plotly value was made from a matplotlib figure and is kept as an image")

@@ -43,7 +43,7 @@ def remember(sha256: str, encoded: bytes) -> None:
 
 def make_thumbnail(encoded: bytes, side: int = THUMB_SIDE) -> bytes:
     """A PNG no larger than ``side`` pixels on its longer edge."""
-    from PIL import Image as PILImage  # noqa: PLC0415
+    from PIL import Image as PILImage
 
     with PILImage.open(io.BytesIO(encoded)) as img:
         img.draft("RGB", (side, side))  # cheap JPEG downscale while decoding

@@ -14,7 +14,7 @@ VIDEO_FORMATS = ("gif", "mp4", "webm", "ogg", "ogv", "mov")
 
 def tile_batch(arr: Any) -> Any:
     """(N, T, C, H, W) -> (T, C, H', W'): the batch laid out as a grid, as wandb does."""
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
     n, t, c, h, w = arr.shape
     rows = 2 ** ((n.bit_length() - 1) // 2)
@@ -28,8 +28,8 @@ def tile_batch(arr: Any) -> Any:
 def encode_gif(frames: Any, fps: float) -> tuple[bytes, int, int, int]:
     """An animated GIF from (T, C, H, W) or (N, T, C, H, W) frames (C = 1, 3 or 4);
     returns (bytes, width, height, frame count). Values are scaled like Image's."""
-    import numpy as np  # noqa: PLC0415
-    from PIL import Image as PILImage  # noqa: PLC0415
+    import numpy as np
+    from PIL import Image as PILImage
 
     arr = np.asarray(frames)
     if arr.ndim == 5:

@@ -13,9 +13,10 @@ import hashlib
 import json
 import math
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -198,7 +199,7 @@ def _image_items(reader: StoreReader, ref: dict[str, Any], budget: list[int]) ->
                 thumb = make_thumbnail(reader.store.read_blob(str(r["sha256"])))
                 src = "data:image/png;base64," + base64.b64encode(thumb).decode("ascii")
                 budget[0] -= 1
-            except Exception:  # noqa: BLE001 - a missing or unreadable blob leaves a placeholder
+            except Exception:  # a missing or unreadable blob leaves a placeholder
                 src = None
         items.append({"caption": None if r.get("caption") is None else str(r.get("caption")),
                       "w": r.get("width"), "h": r.get("height"), "src": src})
@@ -271,7 +272,7 @@ def _details(reader: StoreReader, records: list[dict[str, Any]], code: dict[str,
         if with_code:
             try:
                 cells = _code_cells(reader, files.get(rec["id"], {}))
-            except Exception as exc:  # noqa: BLE001 - a broken snapshot must not break the report
+            except Exception as exc:  # a broken snapshot must not break the report
                 cells = [{"type": "raw", "source": f"(could not read the code snapshot: {exc})", "outputs": []}]
             if cells:
                 code_id = hashlib.sha256(json.dumps(cells, sort_keys=True).encode()).hexdigest()[:16]

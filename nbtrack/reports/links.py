@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import urllib.parse
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 URL_ENV = "NBTRACK_SERVER_URL"
 ROOT_ENV = "NBTRACK_SERVER_ROOT"

@@ -9,7 +9,8 @@ the absolute correlation, and the method says so.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

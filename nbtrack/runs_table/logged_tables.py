@@ -46,7 +46,7 @@ def _cell(reader: StoreReader, cell: Any, budget: list[int]) -> dict[str, Any]:
         if budget[0] > 0:
             try:
                 thumb = make_thumbnail(reader.store.read_blob(cell["sha256"]))
-            except Exception:  # noqa: BLE001 - a missing or unreadable blob shows as text
+            except Exception:  # a missing or unreadable blob shows as text
                 thumb = None
             if thumb is not None:
                 budget[0] -= 1

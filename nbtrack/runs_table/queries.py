@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from ..store.liveness import effective_state
 from ..flatten import flatten_config
+from ..store.liveness import effective_state
 from .messages import Column, Rows
 
 FIXED: list[Column] = [

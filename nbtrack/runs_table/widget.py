@@ -14,7 +14,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ..live.widget import STATIC, _MISSING_ESM
+from ..live.widget import _MISSING_ESM, STATIC
 from .service import PAGE_ROWS, TableService
 
 
@@ -82,7 +82,7 @@ class RunsTable(anywidget.AnyWidget):
         try:
             body, buffers = self._service.handle(content)
             reply.update(body, ok=True)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes an answer the UI shows
+        except Exception as exc:  # every failure becomes an answer the UI shows
             reply.update(ok=False, error=f"{type(exc).__name__}: {exc}")
             self.errors.append(traceback.format_exc())
             buffers = []

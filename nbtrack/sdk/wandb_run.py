@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..tracked_run import Run
 from ..session import finish
+from ..tracked_run import Run
 
 __all__ = ["Run", "finish"]

@@ -47,7 +47,7 @@ def projects_page(base_url: str, stores: list[tuple[str, Any]]) -> str:
     for rel, store in stores:
         try:
             counts = report_queries.project_counts(StoreReader(store, lock_timeout=5.0))
-        except Exception as exc:  # noqa: BLE001 - one unreadable store must not hide the others
+        except Exception as exc:  # one unreadable store must not hide the others
             rows.append(f"<h2><code>{e(rel)}</code></h2><p class=meta>could not be read: {e(str(exc))}</p>")
             continue
         size = human_size(store.db_path.stat().st_size) if store.db_path.exists() else "?"

@@ -8,7 +8,8 @@ or nbtrack itself: everything is kept and retried as for storage trouble.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from .run_writer import RunWriter, TakenBatch
 from .sink import BatchOutcome, OperationError, RunBatch
@@ -63,7 +64,7 @@ class BadItemIsolation:
             for r, t in taken:
                 try:
                     self._committed([(r, t)], self.sink.commit([t.batch], timeout=self.lock_timeout))
-                except Exception as one:  # noqa: BLE001
+                except Exception as one:
                     if storage_trouble(one) or isinstance(one, OperationError):
                         r.restore(t)
                         if storage_trouble(one):
@@ -100,7 +101,7 @@ class BadItemIsolation:
         for label, part, item in parts:
             try:
                 outcome = self.sink.commit([part], timeout=self.lock_timeout)[0]
-            except Exception as one:  # noqa: BLE001 - drop this part, keep the rest
+            except Exception as one:  # drop this part, keep the rest
                 if storage_trouble(one):
                     if stored_any:
                         run.restore(taken)  # what is left is tried again later
@@ -157,7 +158,7 @@ class BadItemIsolation:
             self.sink.commit([RunBatch(batch.run_id, batch.seq, [], {"id": batch.run_id}, first=True,
                                        resume=batch.resume)], timeout=self.lock_timeout)
             return True
-        except Exception:  # noqa: BLE001 - the parts after it are tried anyway
+        except Exception:  # the parts after it are tried anyway
             return False
 
 
@@ -167,5 +168,5 @@ def _call(callback: Callable[[Any], None] | None, value: Any) -> None:
         return
     try:
         callback(value)
-    except Exception:  # noqa: BLE001
+    except Exception:
         pass

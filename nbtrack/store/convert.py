@@ -9,8 +9,9 @@ the whole value list at once.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from itertools import chain, compress
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -121,7 +122,7 @@ def rows_to_arrow_checked(rows: Sequence[HistoryRow]) -> tuple[pa.Table | None, 
     """
     try:
         return rows_to_arrow(rows), []
-    except Exception:  # noqa: BLE001 - find the bad rows one by one below
+    except Exception:  # find the bad rows one by one below
         pass
     good: list[HistoryRow] = []
     bad: list[tuple[Any, str]] = []
@@ -129,7 +130,7 @@ def rows_to_arrow_checked(rows: Sequence[HistoryRow]) -> tuple[pa.Table | None, 
         try:
             rows_to_arrow([row])
             good.append(row)
-        except Exception as exc:  # noqa: BLE001 - one bad row must not block the run
+        except Exception as exc:  # one bad row must not block the run
             bad.append((row.get(STEP_KEY), f"{type(exc).__name__}: {exc}"))
     return (rows_to_arrow(good) if good else None), bad
 

@@ -10,7 +10,8 @@ arg_max aggregates, so no join back to the history is needed.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pyarrow as pa
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import IO, Any, Sequence
+from collections.abc import Sequence
+from typing import IO, Any
 
 import pyarrow as pa
 
@@ -47,7 +48,7 @@ class DuckDBSink:
             except BaseException:
                 try:
                     con.execute("ROLLBACK")
-                except Exception:  # noqa: BLE001 - the connection may be gone; close() rolls back
+                except Exception:  # the connection may be gone; close() rolls back
                     pass
                 raise
         return outcomes

@@ -16,7 +16,8 @@ insert the run again at its next batch.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import live_writers, runsql
 from .liveness import effective_state

@@ -8,7 +8,8 @@ together under the exclusive lock, or not at all.
 from __future__ import annotations
 
 import time
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pyarrow as pa
 

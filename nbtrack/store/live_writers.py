@@ -7,7 +7,7 @@ import os
 import threading
 import time
 import warnings
-from typing import Callable
+from collections.abc import Callable
 
 from ..exit_hooks import at_exit
 from .errors import NbtrackStorageWarning

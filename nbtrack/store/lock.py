@@ -18,9 +18,9 @@ import os
 import threading
 import time
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from .errors import LockTimeout, NbtrackStorageWarning
 

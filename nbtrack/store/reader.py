@@ -7,7 +7,8 @@ takes the shared lock, copies the answer out (Arrow / Python objects) and releas
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa

@@ -7,7 +7,8 @@ keys and types are parameters; nothing from a user is pasted into SQL.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pyarrow as pa
 

@@ -15,8 +15,9 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from .records import STEP_KEY, FileRecord, HistoryRow, RunRecord
 from .safe_values import clean_text
@@ -321,7 +322,7 @@ class RunWriter:
             if op.on_commit is not None:
                 try:
                     op.on_commit(result)
-                except Exception:  # noqa: BLE001 - a callback must not stop the writer
+                except Exception:  # a callback must not stop the writer
                     pass
 
     def _deleted(self) -> None:
@@ -349,7 +350,7 @@ class RunWriter:
         if self.on_new_id is not None:
             try:
                 self.on_new_id(self.run_id)
-            except Exception:  # noqa: BLE001 - a callback must not stop the writer
+            except Exception:  # a callback must not stop the writer
                 pass
 
     def warn_file_gone(self, paths: list[str], exc: BaseException) -> None:
@@ -371,5 +372,5 @@ class RunWriter:
         if op.on_error is not None:
             try:
                 op.on_error(exc)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass

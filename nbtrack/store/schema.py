@@ -9,7 +9,8 @@ eagerly on UPDATE, so uniqueness (one ``runs`` row per id) is kept by the writer
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .errors import StoreVersionError
 

@@ -13,8 +13,9 @@ before the commit that references them.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, Callable, Literal, Protocol, Sequence
+from typing import IO, Any, Literal, Protocol
 
 from .records import FileRecord, RunRecord
 

@@ -11,10 +11,10 @@ import hashlib
 import os
 import threading
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, IO, Any, Iterator
-
+from typing import IO, TYPE_CHECKING, Any
 
 from . import paths, untrusted
 from .errors import NbtrackStorageWarning

@@ -18,7 +18,8 @@ import concurrent.futures.thread  # noqa: F401 - pyarrow imports it lazily; at e
 import threading
 import time
 import warnings
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from . import flush_requests
 from .bad_items import BadItemIsolation, storage_trouble
@@ -173,7 +174,7 @@ class StoreWriter(BadItemIsolation):
             try:
                 if self._tick():
                     return
-            except Exception as exc:  # noqa: BLE001 - a bug here must not end the writer
+            except Exception as exc:  # a bug here must not end the writer
                 self._warn(("", "internal"), f"nbtrack: the writer of {self.sink.location} hit an error "
                            f"({type(exc).__name__}: {exc}); it keeps the data and goes on.")
                 time.sleep(1.0)
@@ -260,7 +261,7 @@ class StoreWriter(BadItemIsolation):
         try:
             self._put_blobs(taken)
             outcomes = self.sink.commit([t.batch for _, t in taken], timeout=self.lock_timeout)
-        except Exception as exc:  # noqa: BLE001 - storage trouble never reaches the run
+        except Exception as exc:  # storage trouble never reaches the run
             if storage_trouble(exc):
                 for r, t in taken:
                     r.restore(t)
@@ -342,6 +343,7 @@ def _duckdb_sink(store: Store) -> Sink:
 
 def _load_libraries() -> None:
     """Import what converting and committing need (about 0.2-0.4 s on a cold process)."""
-    from . import convert, duckdb_sink  # noqa: F401 - numpy, pyarrow
     import duckdb  # noqa: F401
     import pandas  # noqa: F401 - duckdb imports it at the first scan of an Arrow table
+
+    from . import convert, duckdb_sink  # noqa: F401 - numpy, pyarrow

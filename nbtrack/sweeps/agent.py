@@ -187,7 +187,7 @@ def _run_one(function: Callable[[], Any], assignment: controller.Assignment) -> 
     except KeyboardInterrupt:
         print("nbtrack: interrupted; the agent stops.", file=sys.stderr)
         exit_code, state, outcome = 1, "killed", None
-    except Exception:  # noqa: BLE001 - a failing run must not end the sweep
+    except Exception:  # a failing run must not end the sweep
         traceback.print_exc()
         print(f"nbtrack: sweep run {assignment.run_id} failed; the agent goes on.", file=sys.stderr)
         exit_code, outcome = 1, False

@@ -25,9 +25,10 @@ import json
 import math
 import os
 import time
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..store.convert import rows_to_arrow
 from ..store.importer import import_run

@@ -7,9 +7,9 @@ import warnings
 from pathlib import Path
 
 import pytest
+from artifact_helpers import write
 
 import nbtrack
-from artifact_helpers import write
 
 
 def _model(tmp: Path, content: bytes, name: str = "model", type: str = "model", **kw) -> nbtrack.Artifact:

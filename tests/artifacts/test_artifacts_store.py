@@ -11,9 +11,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from artifact_helpers import write
 
 import nbtrack
-from artifact_helpers import write
 from nbtrack.store import schema
 from nbtrack.store.errors import NbtrackStorageWarning
 from nbtrack.store.store import Store

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import nbtrack  # noqa: E402
+import nbtrack
 
 
 def main() -> None:

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from jupyter_lab import CHROME_ARGS, CHROMIUM, OUT, Lab, running_lab
 
 

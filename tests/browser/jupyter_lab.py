@@ -120,7 +120,7 @@ def _wait_ready(base: str, proc: subprocess.Popen, log_path: Path, timeout: floa
             with urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2) as r:
                 if r.status == 200:
                     return
-        except Exception:  # noqa: BLE001 - not up yet
+        except Exception:  # not up yet
             pass
         if proc.poll() is not None or time.time() > deadline:
             raise RuntimeError("jupyter lab did not start:\n" + log_path.read_text()[-3000:])

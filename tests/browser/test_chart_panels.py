@@ -16,7 +16,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from jupyter_lab import running_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(420)]

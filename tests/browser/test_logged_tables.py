@@ -8,7 +8,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from test_runs_table import ROOT_SEL, open_and_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(150)]

@@ -23,11 +23,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from jupyter_lab import running_lab
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "report"))
-from report_seed import XSS, train  # noqa: E402
+from report_seed import XSS, train
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 

@@ -17,9 +17,8 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "table"))
-from seed import XSS, seed  # noqa: E402
-
-from test_live_panel import RUNNING  # noqa: E402
+from seed import XSS, seed
+from test_live_panel import RUNNING
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(150)]
 

@@ -110,7 +110,7 @@ class _Sessions(http.server.BaseHTTPRequestHandler):
     mode = "ok"  # "ok" | "forbidden" | "hang"
     seen: list = []
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         try:
             self._get()
         except (BrokenPipeError, ConnectionResetError):

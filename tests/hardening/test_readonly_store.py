@@ -80,7 +80,7 @@ def _read_as_nobody(root: Path, run_id: str) -> dict:
                 out["runs"] = len(wandb.runs("p", dir=root))
                 out["warnings"] = [str(c.message) for c in caught]
             out["lock_writable"] = os.access(root / "nbtrack.lock", os.W_OK)
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+        except BaseException as exc:  # reported to the parent
             out["error"] = f"{type(exc).__name__}: {exc}"
         os.write(w, json.dumps(out).encode())
         os.close(w)

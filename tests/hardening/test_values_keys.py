@@ -30,7 +30,7 @@ class _Thing:
         return "a thing"
 
 
-def _history(run) -> "object":
+def _history(run) -> object:
     return wandb.Api().run(run.id).history()
 
 

@@ -6,17 +6,17 @@ import pytest
 
 pytest.importorskip("sklearn", reason="the scikit-learn integration needs scikit-learn")
 
-import numpy as np  # noqa: E402
-from sklearn.datasets import load_digits, make_classification, make_regression  # noqa: E402
-from sklearn.ensemble import RandomForestRegressor  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.model_selection import train_test_split  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
+import numpy as np
+from sklearn.datasets import load_digits, make_classification, make_regression
+from sklearn.ensemble import RandomForestRegressor
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-import nbtrack  # noqa: E402
-from nbtrack.errors import UsageError  # noqa: E402
-from nbtrack.integrations.sklearn import log_estimator  # noqa: E402
+import nbtrack
+from nbtrack.errors import UsageError
+from nbtrack.integrations.sklearn import log_estimator
 
 try:
     import matplotlib  # noqa: F401

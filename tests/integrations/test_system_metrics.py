@@ -6,8 +6,6 @@ import sys
 import time
 import types
 
-import pytest
-
 import nbtrack
 from nbtrack import system_metrics
 from nbtrack.system_metrics import SystemMonitor, resolve_interval, start_monitor

@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image as PILImage
 
-from nbtrack.media import Image, is_media, media_blobs, media_ref, thumbnail
-from nbtrack.media import thumbs
+from nbtrack.media import Image, is_media, media_blobs, media_ref, thumbnail, thumbs
 
 
 def pixels(img: Image) -> np.ndarray:

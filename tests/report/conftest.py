@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from report_seed import XSS, train  # noqa: F401 (XSS re-exported for the tests)
 
 

@@ -8,14 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from report_seed import XSS
 
 import nbtrack
 from nbtrack.magic import nbtrack_magic
 from nbtrack.reports.collect import ReportData
 from nbtrack.reports.notes import render_notes
 from nbtrack.reports.pack import decode, encode
-
-from report_seed import XSS
 
 
 def block(html: str) -> tuple[dict, list[np.ndarray]]:

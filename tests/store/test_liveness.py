@@ -5,6 +5,7 @@ import sys
 import time
 
 from store_records import make_run
+
 from nbtrack.store.liveness import effective_state, process_started_at
 from nbtrack.store.reader import StoreReader
 from nbtrack.store.runsql import upsert_run

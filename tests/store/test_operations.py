@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import warnings
 
-
 from store_records import make_run
+
 from nbtrack.store.errors import NbtrackStorageWarning
-from nbtrack.store.reader import StoreReader
 from nbtrack.store.live_writers import open_run
+from nbtrack.store.reader import StoreReader
 from nbtrack.store.records import history_row
 
 

@@ -8,8 +8,8 @@ import time
 import warnings
 
 import pytest
-
 from store_records import make_run
+
 from nbtrack.store import live_writers, run_writer
 from nbtrack.store.duckdb_sink import DuckDBSink
 from nbtrack.store.editor import StoreEditor

@@ -4,14 +4,13 @@ import json
 import time
 
 import pytest
-
 from store_records import make_run
+
 from nbtrack.store.convert import rows_to_arrow
+from nbtrack.store.live_writers import flush_store, open_run
 from nbtrack.store.reader import StoreReader
-from nbtrack.store.runsql import upsert_run
-from nbtrack.store.live_writers import flush_store
-from nbtrack.store.live_writers import open_run
 from nbtrack.store.records import history_row
+from nbtrack.store.runsql import upsert_run
 
 
 def test_upsert_and_json_round_trip(store):

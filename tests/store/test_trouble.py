@@ -8,14 +8,14 @@ import time
 import warnings
 from pathlib import Path
 
-
 from store_records import make_run
+
 from nbtrack.store import runsql
 from nbtrack.store.errors import NbtrackStorageWarning
-from nbtrack.store.reader import StoreReader
-from nbtrack.store.store import Store
 from nbtrack.store.live_writers import open_run
+from nbtrack.store.reader import StoreReader
 from nbtrack.store.records import history_row
+from nbtrack.store.store import Store
 
 WORKER = Path(__file__).with_name("worker.py")
 

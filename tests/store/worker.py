@@ -17,12 +17,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from store_records import make_run  # noqa: E402
-from nbtrack.store.lock import file_lock  # noqa: E402
-from nbtrack.store.reader import StoreReader  # noqa: E402
-from nbtrack.store.store import Store  # noqa: E402
-from nbtrack.store.live_writers import open_run  # noqa: E402
-from nbtrack.store.records import history_row  # noqa: E402
+from store_records import make_run
+
+from nbtrack.store.live_writers import open_run
+from nbtrack.store.lock import file_lock
+from nbtrack.store.reader import StoreReader
+from nbtrack.store.records import history_row
+from nbtrack.store.store import Store
 
 
 def main() -> None:

@@ -25,9 +25,9 @@ def notebook(lr: float, optimizer: str) -> bytes:
 
 def seed(dir: str | Path, n: int = 8, steps: int = 200, project: str = "demo", xss: bool = True) -> list[str]:
     """Write ``n`` finished runs; return their ids (oldest first). Final loss grows with lr."""
-    from nbtrack.store.store import Store
-    from nbtrack.store.records import history_row
     from nbtrack.store.live_writers import open_run
+    from nbtrack.store.records import history_row
+    from nbtrack.store.store import Store
 
     store = Store(dir)
     ids = []

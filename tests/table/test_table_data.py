@@ -6,14 +6,14 @@ import json
 
 import numpy as np
 import pytest
+from seed import XSS, seed
 
 import nbtrack
-from nbtrack.store.editor import RunNotFound, StoreEditor
-from nbtrack.store.store import Store
 from nbtrack.runs_table import diff
 from nbtrack.runs_table.importance import importance
 from nbtrack.runs_table.widget import RunsTable
-from seed import XSS, seed
+from nbtrack.store.editor import RunNotFound, StoreEditor
+from nbtrack.store.store import Store
 
 
 @pytest.fixture
@@ -142,7 +142,7 @@ def test_magic_runs_returns_the_table(store_dir, monkeypatch, capsys):
 
 
 def test_table_function_survives_importing_the_package():
-    import nbtrack.runs_table.filters  # noqa: F401 - binds nbtrack.runs_table, not nbtrack.table
+    import nbtrack.runs_table.filters
 
     assert callable(nbtrack.table) and nbtrack.table.__module__ == "nbtrack.runs_table"
 

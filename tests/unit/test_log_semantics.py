@@ -6,8 +6,8 @@ import warnings
 
 import numpy as np
 import pytest
-
 from fakes import make_run
+
 from nbtrack.errors import UsageError
 
 

@@ -6,7 +6,6 @@ import argparse
 
 import numpy as np
 import pytest
-
 from fakes import make_run
 
 

@@ -53,7 +53,7 @@ def connect(url: str, interactive: bool | None = None) -> Any:
     target = _with_password(url, typed) if typed else url
     try:
         return dbapi.connect(target)
-    except Exception as exc:  # noqa: BLE001 - the driver's errors carry the URL
+    except Exception as exc:  # the driver's errors carry the URL
         message = redact_text(str(exc), password_of(target), typed)
         if interactive is None:
             interactive = sys.stdin is not None and sys.stdin.isatty()

@@ -8,7 +8,8 @@ hashed aggregate per pixel column, and only ~4 points per column leave the serve
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pyarrow as pa
 

@@ -10,7 +10,8 @@ meets a newer schema refuses with :class:`~nbtrack.store.errors.StoreVersionErro
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import StoreVersionError
 from ..schema import RUN_COLUMNS

@@ -18,8 +18,9 @@ from __future__ import annotations
 import os
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -116,7 +117,7 @@ class Connection:
         """Close the connection (errors of a connection already lost are ignored)."""
         try:
             self.con.close()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
 
 
@@ -323,7 +324,7 @@ def _ship_chunk(con: Any, origin: str, group: list[_Pending], chunk: pa.Table, r
     except BaseException:
         try:
             con.rollback()
-        except Exception:  # noqa: BLE001 - the connection may be gone
+        except Exception:  # the connection may be gone
             pass
         raise
     finally:

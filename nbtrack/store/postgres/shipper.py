@@ -138,7 +138,7 @@ class Shipper:
                        "runs stay in the local store until nbtrack is upgraded.")
             self._failing = True
             return False
-        except Exception as exc:  # noqa: BLE001 - the training never sees the server's trouble
+        except Exception as exc:  # the training never sees the server's trouble
             self._close()
             if not self._failing:
                 self._failing = True

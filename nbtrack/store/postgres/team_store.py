@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -20,9 +21,9 @@ import pyarrow as pa
 from ..schema import JSON_RUN_COLUMNS, RUN_COLUMNS, ensure_schema
 from ..store import connect
 from .blobs import SharedBlobs
+from .connect import TeamStoreError
 from .downsample import downsample_query, empty
 from .downsample import text_array as _array
-from .connect import TeamStoreError
 from .schema import check_version
 from .ship import Connection
 from .url import redact, redact_text
@@ -65,7 +66,7 @@ class TeamStore:
                     return table
                 except TeamStoreError:
                     raise
-                except Exception as exc:  # noqa: BLE001 - a lost connection: try a fresh one once
+                except Exception as exc:  # a lost connection: try a fresh one once
                     team.close()
                     self._team = None
                     if attempt == 1 or not _lost(exc):
@@ -73,7 +74,7 @@ class TeamStore:
                 finally:
                     try:
                         cur.close()
-                    except Exception:  # noqa: BLE001
+                    except Exception:
                         pass
         raise AssertionError("unreachable")
 

@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pg_server  # noqa: E402
+import pg_server
 
 _names = itertools.count()
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-import nbtrack as wandb  # noqa: E402
+import nbtrack as wandb
 
 
 def _wait_for(path: Path, timeout: float = 120.0) -> None:
