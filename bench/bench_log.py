@@ -87,7 +87,7 @@ if mode == "limit":
     out["append_median_us"] = lat[len(lat) // 2] / 1000
 else:
     import nbtrack
-    from nbtrack.snapshot import wait_for_captures
+    from nbtrack.notebook._snapshot import wait_for_captures
     from nbtrack.store.live_writers import flush_all
     warm = nbtrack.init(project="warmup", dir=store, live=False); warm.finish()
     wait_for_captures(30); flush_all(30)  # the warm-up run is entirely on disk before timing starts

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 import nbtrack  # noqa: E402
 from nbtrack.names import new_run_id  # noqa: E402
-from nbtrack.snapshot import wait_for_captures  # noqa: E402
+from nbtrack.notebook._snapshot import wait_for_captures  # noqa: E402
 from nbtrack.store.live_writers import flush_all  # noqa: E402
 from nbtrack.store.store import Store  # noqa: E402
 from nbtrack.store.sweeps import SweepStore  # noqa: E402

@@ -53,7 +53,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import nbtrack
-    from nbtrack.system_metrics import SystemMonitor
+    from nbtrack.tracking._system_metrics import SystemMonitor
 
     store = tempfile.mkdtemp(prefix="nbtrack-bench-sys-")
     result: dict[str, float] = {}

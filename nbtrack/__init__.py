@@ -26,13 +26,11 @@ from .errors import Error, NoActiveRun, UsageError
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .alerts import AlertLevel as AlertLevel
     from .api import Api as Api
     from .api import runs as runs
     from .api import sql as sql
     from .artifacts import Artifact as Artifact
     from .live import compare as compare
-    from .magic import load_ipython_extension as load_ipython_extension
     from .media import Audio as Audio
     from .media import Histogram as Histogram
     from .media import Html as Html
@@ -43,6 +41,7 @@ if TYPE_CHECKING:
     from .media import PartitionedTable as PartitionedTable
     from .media import Table as Table
     from .media import Video as Video
+    from .notebook.magic import load_ipython_extension as load_ipython_extension
     from .reports import Report as Report
     from .reports import report as report
     from .run_functions import alert as alert
@@ -69,7 +68,8 @@ if TYPE_CHECKING:
     from .term import termerror as termerror
     from .term import termlog as termlog
     from .term import termwarn as termwarn
-    from .tracked_run import Run as Run
+    from .tracking.alerts import AlertLevel as AlertLevel
+    from .tracking.run import Run as Run
 
 #: The active run (None before init and after finish); set by init() and finish().
 run: Any = None
@@ -81,7 +81,7 @@ _LAZY = {
     "Api": "api",
     "runs": "api",
     "sql": "api",
-    "load_ipython_extension": "magic",
+    "load_ipython_extension": "notebook.magic",
     "Image": "media",
     "Table": "media",
     "Histogram": "media",
@@ -95,7 +95,7 @@ _LAZY = {
     "patch_wandb": "wandb_alias",
     "unpatch_wandb": "wandb_alias",
     "Settings": "session",
-    "Run": "tracked_run",
+    "Run": "tracking.run",
     "init": "session",
     "log": "session",
     "finish": "session",
@@ -118,7 +118,7 @@ _LAZY = {
     "restore": "run_functions",
     "mark_preempting": "run_functions",
     "require": "run_functions",
-    "AlertLevel": "alerts",
+    "AlertLevel": "tracking.alerts",
     "termlog": "term",
     "termwarn": "term",
     "termerror": "term",

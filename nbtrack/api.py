@@ -14,18 +14,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .alerts import ALERT_KIND
 from .api_filters import compile_filter, sort_key, value_of
 from .errors import CommError
 from .flatten import flatten_config
 from .nested import flatten_value, nested_get, prefixed
+from .notebook._snapshot import HISTORY_NOTEBOOK
 from .projects import project_from_path, run_path
 from .run_identity import default_entity, store_url
-from .snapshot import HISTORY_NOTEBOOK
 from .store.store import connect
 from .store.sweeps import SweepStore
 from .store.untrusted import confined
 from .sweeps.public import ApiSweep
+from .tracking.alerts import ALERT_KIND
 
 SYSTEM_PREFIX = "system/"
 

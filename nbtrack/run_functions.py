@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 from typing import IO, Any
 
-from . import run_files
 from .session import active
 from .session import require as _active_run
+from .tracking import _run_files as run_files
 
 
 def alert(title: str, text: str, level: Any = None, wait_duration: Any = None) -> None:

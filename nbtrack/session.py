@@ -17,15 +17,14 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import notebook_hooks
 from .errors import NoActiveRun, UsageError, no_active_run
 from .exit_hooks import at_exit
 from .names import new_run_id, new_run_name
+from .notebook import _hooks as notebook_hooks
+from .notebook._snapshot import capture_at_finish, capture_at_init, wait_for_captures
 from .projects import check_project, check_run_id
-from .run_config import Config
 from .run_identity import InitOptions
 from .settings import Settings  # noqa: F401 - nbtrack.Settings is looked up here
-from .snapshot import capture_at_finish, capture_at_init, wait_for_captures
 from .store import live_writers  # registered first: its exit drain runs after ours
 from .store.errors import NbtrackStorageWarning
 from .store.paths import resolve_store_dir
@@ -33,7 +32,8 @@ from .store.postgres.url import team_url
 from .store.records import RunRecord
 from .store.store import Store
 from .termination import on_termination
-from .tracked_run import Run
+from .tracking.config import Config
+from .tracking.run import Run
 
 DEFAULT_PROJECT = "uncategorized"
 #: how long init() waits to read a stored run (resume, or a taken id) before it goes on
@@ -190,7 +190,7 @@ def init(
     if writer is not None and team is not None:
         run.team_shipper = _team_shipper(writer.store, team, record["id"])
     if writer is not None:
-        from .system_metrics import start_monitor
+        from .tracking._system_metrics import start_monitor
 
         run.system_monitor = start_monitor(run)
     run.capture_thread = capture_at_init(run)

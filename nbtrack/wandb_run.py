@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .tracked_run import Run
+from .tracking.run import Run
 
 __all__ = ["Run"]

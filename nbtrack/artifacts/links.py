@@ -23,7 +23,7 @@ from .names import check_aliases, check_name
 from .runside import log_artifact, use_artifact
 
 if TYPE_CHECKING:
-    from ..tracked_run import Run
+    from ..tracking.run import Run
 
 MODEL_TYPE = "model"
 REGISTRY_PROJECT = "model-registry"

@@ -19,7 +19,7 @@ from . import ops
 from .manifest import ArtifactEntry
 
 if TYPE_CHECKING:
-    from ..tracked_run import Run
+    from ..tracking.run import Run
 
 RUN_TABLE_TYPE = "run_table"
 

@@ -23,7 +23,7 @@ from .download import source_of
 from .names import check_aliases
 
 if TYPE_CHECKING:
-    from ..tracked_run import Run
+    from ..tracking.run import Run
 
 
 def log_artifact(run: Run, artifact_or_path: Artifact | str | os.PathLike[str], name: str | None = None,

@@ -11,7 +11,7 @@ from ..artifacts import Artifact
 from ..errors import UsageError
 
 if TYPE_CHECKING:
-    from ..tracked_run import Run
+    from ..tracking.run import Run
 
 #: the history key of a checkpoint's epoch (a hidden metric; the artifact's metadata has it too)
 CHECKPOINT_EPOCH = "checkpoint/epoch"

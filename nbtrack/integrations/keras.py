@@ -21,7 +21,7 @@ import keras
 from ._common import _log_checkpoint, put_model_info, resolve_run
 
 if TYPE_CHECKING:
-    from ..tracked_run import Run
+    from ..tracking.run import Run
 
 __all__ = ["MetricsLogger", "ModelCheckpoint", "WandbMetricsLogger", "WandbModelCheckpoint"]
 

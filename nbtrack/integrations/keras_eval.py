@@ -33,7 +33,7 @@ from ..media import Table
 from ._common import resolve_run
 
 if TYPE_CHECKING:
-    from ..tracked_run import Run
+    from ..tracking.run import Run
 
 __all__ = ["WandbEvalCallback"]
 

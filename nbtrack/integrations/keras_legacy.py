@@ -38,7 +38,7 @@ from ._common import _log_checkpoint, resolve_run
 from .keras import _to_number
 
 if TYPE_CHECKING:
-    from ..tracked_run import Run
+    from ..tracking.run import Run
 
 __all__ = ["WandbCallback"]
 

@@ -20,7 +20,7 @@ from ..media import Table
 from ._common import _log_checkpoint, plain, resolve_run
 
 if TYPE_CHECKING:
-    from ..tracked_run import Run
+    from ..tracking.run import Run
 
 __all__ = ["log_summary", "nbtrack_callback", "wandb_callback", "wandb_log_summary"]
 

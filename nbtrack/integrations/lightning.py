@@ -29,7 +29,7 @@ except ImportError:  # the older package name
 from ._common import _log_checkpoint, plain
 
 if TYPE_CHECKING:
-    from ..tracked_run import Run
+    from ..tracking.run import Run
 
 __all__ = ["NbtrackLogger", "WandbLogger"]
 

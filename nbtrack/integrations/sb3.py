@@ -32,7 +32,7 @@ from stable_baselines3.common.logger import KVWriter
 from ._common import resolve_run
 
 if TYPE_CHECKING:
-    from ..tracked_run import Run
+    from ..tracking.run import Run
 
 __all__ = ["WandbCallback"]
 

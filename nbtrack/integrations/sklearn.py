@@ -35,7 +35,7 @@ from sklearn.base import is_classifier, is_regressor
 from ._common import plain, put_model_info, resolve_run
 
 if TYPE_CHECKING:
-    from ..tracked_run import Run
+    from ..tracking.run import Run
 
 __all__ = ["log_estimator"]
 

@@ -37,7 +37,7 @@ from .sklearn import (
 )
 
 if TYPE_CHECKING:
-    from ..tracked_run import Run
+    from ..tracking.run import Run
 
 __all__ = [
     "plot_calibration_curve", "plot_class_proportions", "plot_classifier", "plot_clusterer", "plot_confusion_matrix",

@@ -25,7 +25,7 @@ from ._common import _log_checkpoint, resolve_run
 
 if TYPE_CHECKING:
     from ..artifacts import Artifact
-    from ..tracked_run import Run
+    from ..tracking.run import Run
 
 __all__ = ["count_parameters", "save_checkpoint", "unwatch", "watch"]
 

@@ -20,7 +20,7 @@ from transformers import TrainerCallback
 from ._common import plain, put_model_info
 
 if TYPE_CHECKING:
-    from ..tracked_run import Run
+    from ..tracking.run import Run
 
 __all__ = ["NbtrackCallback", "rewrite_logs"]
 

@@ -21,7 +21,7 @@ import xgboost
 from ._common import _log_checkpoint, resolve_run
 
 if TYPE_CHECKING:
-    from ..tracked_run import Run
+    from ..tracking.run import Run
 
 __all__ = ["NbtrackCallback", "WandbCallback"]
 

@@ -23,10 +23,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..media.thumbs import make_thumbnail
+from ..notebook._snapshot import HISTORY_NOTEBOOK
 from ..runs_table.diff import notebook_cells
 from ..runs_table.importance import importance
 from ..runs_table.queries import flat, load_table
-from ..snapshot import HISTORY_NOTEBOOK
 from ..store import report_queries
 from ..store.reader import StoreReader
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from ..alerts import AlertLevel
+from ..tracking.alerts import AlertLevel
 
 __all__ = ["AlertLevel"]

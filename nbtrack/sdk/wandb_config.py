@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from ..run_config import Config
+from ..tracking.config import Config
 
 __all__ = ["Config"]

@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from ..session import finish
-from ..tracked_run import Run
+from ..tracking.run import Run
 
 __all__ = ["Run", "finish"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from ..run_summary import Summary
+from ..tracking.summary import Summary
 
 __all__ = ["Summary"]

@@ -24,12 +24,12 @@ from typing import Any
 from .. import session
 from ..errors import UsageError
 from ..names import new_run_id
-from ..run_config import Config
 from ..store.paths import resolve_store_dir
 from ..store.reader import StoreReader
 from ..store.records import RunRecord
 from ..store.store import Store
 from ..store.sweeps import SweepStore
+from ..tracking.config import Config
 from . import controller
 from .spec import SweepConfigError
 

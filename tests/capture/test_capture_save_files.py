@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from nbtrack.files import LiveFileWatcher, absolute_glob_warning, check_policy, expand_save
+from nbtrack.tracking._saved_files import LiveFileWatcher, absolute_glob_warning, check_policy, expand_save
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from nbtrack.plain_values import MAX_DEPTH
 from nbtrack.runs_table.widget import RunsTable
 from nbtrack.store import live_writers
 from nbtrack.store.store import Store
-from nbtrack.tracked_run import MAX_STEP
+from nbtrack.tracking.run import MAX_STEP
 
 
 class Color(enum.Enum):

@@ -1,4 +1,4 @@
-"""nbtrack.system_metrics: the sampling thread, its keys, and how it stays out of the user's steps."""
+"""nbtrack.tracking._system_metrics: the sampling thread, its keys, and how it stays out of the user's steps."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import time
 import types
 
 import nbtrack
-from nbtrack import system_metrics
-from nbtrack.system_metrics import SystemMonitor, resolve_interval, start_monitor
+from nbtrack.tracking import _system_metrics as system_metrics
+from nbtrack.tracking._system_metrics import SystemMonitor, resolve_interval, start_monitor
 
 
 def test_monitor_samples_into_log_system_without_moving_steps(store, stored):

@@ -113,7 +113,7 @@ def test_lightning_wandb_logger_logs_to_nbtrack(run_notebook, monkeypatch, tmp_p
     monkeypatch.setenv("NBTRACK_DIR", str(store))
     nb = run_notebook(LIGHTNING_CELLS)
     text = "".join(o.get("text", "") for o in nb.cells[2].outputs)
-    assert "EXPERIMENT nbtrack.tracked_run tiny-lit" in text, text
+    assert "EXPERIMENT nbtrack.tracking.run tiny-lit" in text, text
 
     (run,) = nbtrack.Api(dir=store).runs("lit-demo")
     assert run.name == "tiny-lit" and run.state == "finished"

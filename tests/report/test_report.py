@@ -11,7 +11,7 @@ import pytest
 from report_seed import XSS
 
 import nbtrack
-from nbtrack.magic import nbtrack_magic
+from nbtrack.notebook.magic import nbtrack_magic
 from nbtrack.reports.collect import ReportData
 from nbtrack.reports.notes import render_notes
 from nbtrack.reports.pack import decode, encode

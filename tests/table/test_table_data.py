@@ -133,7 +133,7 @@ def test_rename_survives_the_running_writer(tmp_path):
 
 
 def test_magic_runs_returns_the_table(store_dir, monkeypatch, capsys):
-    from nbtrack.magic import nbtrack_magic
+    from nbtrack.notebook.magic import nbtrack_magic
 
     monkeypatch.setenv("NBTRACK_DIR", str(store_dir))
     w = nbtrack_magic("runs demo")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from nbtrack.run_config import Config
 from nbtrack.store.records import STEP_KEY, TIME_KEY
-from nbtrack.tracked_run import Run
+from nbtrack.tracking.config import Config
+from nbtrack.tracking.run import Run
 
 
 class RecordingWriter:

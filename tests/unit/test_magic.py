@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nbtrack.magic import MagicUsageError, nbtrack_magic, parse_init, parse_value
+from nbtrack.notebook.magic import MagicUsageError, nbtrack_magic, parse_init, parse_value
 
 
 def test_values_are_python_literals_where_they_can_be():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...tracked_run import Run
+from ...tracking.run import Run
 
 
 class RunDisabled(Run):

@@ -248,7 +248,7 @@ def test_table_compare_and_report_over_the_team(pg_url, tmp_path):
 
 
 def test_code_snapshots_keep_no_password():
-    from nbtrack.snapshot import without_credentials
+    from nbtrack.notebook._snapshot import without_credentials
 
     code = b'wandb.init(store="postgresql://bob:hunter2@db.lab/runs")\n%nbtrack init --store postgres://h/d?password=pw2'
     kept = without_credentials(code)
@@ -319,7 +319,7 @@ def test_m4_in_postgres_keeps_the_points_of_the_local_m4(pg_url, tmp_path, monke
 
 
 def test_the_store_comes_from_init_the_environment_or_the_magic(pg_url, tmp_path, monkeypatch):
-    from nbtrack.magic import parse_init
+    from nbtrack.notebook.magic import parse_init
 
     kwargs, config = parse_init(["--store", pg_url, "--dir", str(tmp_path / "m"), "lr=0.1"])
     assert kwargs["store"] == pg_url and config == {"lr": 0.1}

@@ -7,7 +7,7 @@ import copy
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from .plain_values import plain_value
+from ..plain_values import plain_value
 
 
 def _as_dict(data: Any) -> dict[str, Any]:

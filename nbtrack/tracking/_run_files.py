@@ -14,11 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .errors import UsageError
+from ..errors import UsageError
 
 if TYPE_CHECKING:
-    from .artifacts import Artifact
-    from .tracked_run import Run
+    from ..artifacts import Artifact
+    from .run import Run
 
 #: directories log_code never walks into (environments, caches, stores)
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".ipynb_checkpoints", ".venv", "venv", "env",
@@ -37,7 +37,7 @@ def log_code(run: Run, root: str | os.PathLike[str] | None = ".", name: str | No
              include_fn: Callable[..., bool] = _is_python, exclude_fn: Callable[..., bool] = _never) -> Artifact | None:
     """Log the files under `root` that `include_fn(path, root)` accepts (default: `*.py`)
     and `exclude_fn(path, root)` does not, as a "code" artifact; None when none match."""
-    from .artifacts import Artifact
+    from ..artifacts import Artifact
 
     base = os.path.abspath(os.fspath(root if root is not None else "."))
     store = os.path.abspath(run.store_dir) if run.store_dir else None
@@ -75,7 +75,7 @@ def restore(name: str, run_path: str | None = None, replace: bool = False, root:
     `run_path` ("id", "project/id" or "entity/project/id") names the run; without it,
     the active run's earlier files are searched (a resumed run's files).
     """
-    from .api import Api
+    from ..api import Api
 
     if run_path is None:
         if active is None:

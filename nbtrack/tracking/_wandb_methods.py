@@ -11,12 +11,12 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .run_identity import InitOptions, default_entity, store_url
-from .settings import Settings
+from ..run_identity import InitOptions, default_entity, store_url
+from ..settings import Settings
 
 if TYPE_CHECKING:
+    from ..store.records import RunRecord
     from .alerts import AlertLog
-    from .store.records import RunRecord
 
 
 class WandbRunMethods:
@@ -97,12 +97,12 @@ class WandbRunMethods:
         return Settings(**base)
 
     def alert(self, title: str, text: str, level: Any = None, wait_duration: Any = None) -> None:
-        """Show an alert under the cell and keep it with the run (see `nbtrack.alerts`)."""
+        """Show an alert under the cell and keep it with the run (see `nbtrack.tracking.alerts`)."""
         self._alerts.send(title, text, level, wait_duration)
 
     def unwatch(self, models: Any = None) -> None:
         """Stop logging the gradients/parameters of `models` (default: every watched model)."""
-        from .integrations.torch import unwatch
+        from ..integrations.torch import unwatch
 
         unwatch(self, models)
 
@@ -110,7 +110,7 @@ class WandbRunMethods:
                  include_fn: Any = None, exclude_fn: Any = None) -> Any:
         """Keep the source files under `root` (default `*.py`) as a "code" artifact; returns it
         (None when no file matches)."""
-        from . import run_files
+        from . import _run_files as run_files
 
         kwargs = {k: v for k, v in (("include_fn", include_fn), ("exclude_fn", exclude_fn)) if v is not None}
         return run_files.log_code(self, root, name, **kwargs)
@@ -118,7 +118,7 @@ class WandbRunMethods:
     def restore(self, name: str, run_path: str | None = None, replace: bool = False,
                 root: str | os.PathLike[str] | None = None) -> Any:
         """Write a file saved with a run (default: this one) under `root`; returns it open."""
-        from . import run_files
+        from . import _run_files as run_files
 
         return run_files.restore(name, run_path, replace, root, active=self)
 
@@ -129,25 +129,25 @@ class WandbRunMethods:
 
     def link_artifact(self, artifact: Any, target_path: str, aliases: list[str] | None = None) -> Any:
         """Link a logged artifact into another collection ("project/collection")."""
-        from .artifacts.links import link_artifact
+        from ..artifacts.links import link_artifact
 
         return link_artifact(self, artifact, target_path, aliases)
 
     def log_model(self, path: str | os.PathLike[str], name: str | None = None, aliases: list[str] | None = None) -> Any:
         """Log a model file or folder as a "model" artifact; returns the Artifact."""
-        from .artifacts.links import log_model
+        from ..artifacts.links import log_model
 
         return log_model(self, path, name, aliases)
 
     def use_model(self, name: str) -> str:
         """Use a "model" artifact ("name:alias"): downloaded, its local path returned."""
-        from .artifacts.links import use_model
+        from ..artifacts.links import use_model
 
         return use_model(self, name)
 
     def link_model(self, path: str | os.PathLike[str], registered_model_name: str, name: str | None = None,
                    aliases: list[str] | None = None) -> Any:
         """Log a model and link it into the registry collection `registered_model_name`."""
-        from .artifacts.links import link_model
+        from ..artifacts.links import link_model
 
         return link_model(self, path, registered_model_name, name, aliases)

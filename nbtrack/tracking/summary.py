@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .nested import flatten_value, nested_get, prefixed
-from .plain_values import plain_value
+from ..nested import flatten_value, nested_get, prefixed
+from ..plain_values import plain_value
 
 SUMMARY_KINDS = ("min", "max", "mean", "first", "last", "best", "none")
 

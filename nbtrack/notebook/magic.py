@@ -7,9 +7,9 @@ import ast
 import shlex
 from typing import Any
 
-from .errors import UsageError
-from .reports.options import add_report_arguments, report_kwargs
-from .wandb_alias import patch_wandb
+from ..errors import UsageError
+from ..reports.options import add_report_arguments, report_kwargs
+from ..wandb_alias import patch_wandb
 
 USAGE = """\
 Usage:
@@ -86,7 +86,7 @@ def parse_report(args: list[str]) -> argparse.Namespace:
 
 def nbtrack_magic(line: str) -> Any:
     """Run one `%nbtrack ...` line; prints the usage for an empty or unknown command."""
-    from . import session
+    from .. import session
 
     try:
         words = shlex.split(line)
@@ -117,7 +117,7 @@ def nbtrack_magic(line: str) -> Any:
             print(_status(run))
             return None
         if command == "runs":
-            from .runs_table.widget import table
+            from ..runs_table.widget import table
 
             widget = table(rest[0] if rest else None)
             if widget.total == 0:
@@ -125,7 +125,7 @@ def nbtrack_magic(line: str) -> Any:
                 return None
             return widget
         if command == "report":
-            from .reports import report
+            from ..reports import report
 
             return report(**report_kwargs(parse_report(rest)))
     except MagicUsageError as exc:
@@ -144,7 +144,7 @@ def _status(run: Any) -> str:
 
 def load_ipython_extension(ipython: Any) -> None:
     """`%load_ext nbtrack`: register the `%nbtrack` magic and the notebook hooks."""
-    from . import notebook_hooks
+    from . import _hooks as notebook_hooks
 
     ipython.register_magic_function(nbtrack_magic, magic_kind="line", magic_name="nbtrack")
     notebook_hooks.install()

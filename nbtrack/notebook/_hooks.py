@@ -43,7 +43,7 @@ def install() -> Any:
 
 
 def _pre_run_cell(info: Any = None) -> None:
-    from .session import active
+    from ..session import active
 
     run = active()
     if run is not None and run.live is not None:
@@ -51,7 +51,7 @@ def _pre_run_cell(info: Any = None) -> None:
 
 
 def _post_run_cell(result: Any = None) -> None:
-    from .session import _runs
+    from ..session import _runs
 
     for run in list(_runs):
         if run.live is not None:

@@ -17,20 +17,20 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import UsageError
+from ..flatten import RESERVED_KEYS, flatten_row, is_media, to_storable
+from ..names import check_tags
+from ..run_identity import InitOptions
+from ..store.records import STEP_KEY, TIME_KEY, history_row
+from ._saved_files import absolute_glob_warning, check_policy, expand_save
+from ._wandb_methods import WandbRunMethods
 from .alerts import AlertLog
-from .errors import UsageError
-from .files import absolute_glob_warning, check_policy, expand_save
-from .flatten import RESERVED_KEYS, flatten_row, is_media, to_storable
-from .names import check_tags
-from .run_config import Config
-from .run_identity import InitOptions
-from .run_summary import MetricDefinition, Summary, parse_summary
-from .run_wandb_api import WandbRunMethods
-from .store.records import STEP_KEY, TIME_KEY, history_row
+from .config import Config
+from .summary import MetricDefinition, Summary, parse_summary
 
 if TYPE_CHECKING:
-    from .live.session import LiveSession
-    from .store.records import RunRecord, RunState
+    from ..live.session import LiveSession
+    from ..store.records import RunRecord, RunState
 
 _FAST_VALUES = frozenset({int, float, bool, str})
 _now = time.time
@@ -94,7 +94,7 @@ class Run(WandbRunMethods):
         self._end_files: list[tuple[str, str]] = []
         self._finished = False
         self.capture_thread: threading.Thread | None = None
-        self.system_monitor: Any = None  # nbtrack.system_metrics.SystemMonitor, started by init()
+        self.system_monitor: Any = None  # nbtrack.tracking._system_metrics.SystemMonitor, started by init()
         self.team_shipper: Any = None  # nbtrack.store.postgres.shipper.Shipper, when init(store=URL)
         self._state: RunState = "running"
         self._lock = threading.Lock()  # guards finish() against a concurrent atexit finish
@@ -305,7 +305,7 @@ class Run(WandbRunMethods):
 
     def _media(self, key: str, value: Any) -> Any:
         """Turn media (and matplotlib/plotly figures) into stored references; the writer keeps their bytes."""
-        from .media import as_media, media_blobs, media_path, media_ref
+        from ..media import as_media, media_blobs, media_path, media_ref
 
         value = as_media(value)
         ref = media_ref(value)
@@ -313,7 +313,7 @@ class Run(WandbRunMethods):
             for sha, data in media_blobs(value):
                 self._writer.add_file(media_path(ref, sha), "media", data=data)
             if isinstance(ref, dict) and ref.get("_type") == "table":  # also the artifact run-<id>-<key>, as wandb
-                from .artifacts.run_tables import log_run_table
+                from ..artifacts.run_tables import log_run_table
 
                 log_run_table(self, key, ref)
         return ref
@@ -341,7 +341,7 @@ class Run(WandbRunMethods):
     def watch(self, models: Any, criterion: Any = None, log: str | None = "gradients", log_freq: int = 1000,
               idx: int | None = None, log_graph: bool = False) -> None:
         """Log a PyTorch model's gradient and/or parameter histograms every `log_freq` steps."""
-        from .integrations.torch import watch
+        from ..integrations.torch import watch
 
         watch(self, models, criterion=criterion, log=log, log_freq=log_freq, idx=idx, log_graph=log_graph)
 
@@ -418,14 +418,14 @@ class Run(WandbRunMethods):
                      aliases: list[str] | None = None, tags: list[str] | None = None) -> Any:
         """Log an Artifact (or a file/directory path) as its next version; returns the
         Artifact at once, its ``version`` known after ``artifact.wait()``."""
-        from .artifacts.runside import log_artifact
+        from ..artifacts.runside import log_artifact
 
         return log_artifact(self, artifact_or_path, name, type, aliases, tags)
 
     def use_artifact(self, artifact_or_name: Any, type: str | None = None, aliases: list[str] | None = None,
                      use_as: str | None = None) -> Any:
         """Record that this run uses an artifact ("name:alias", "name:v3" or an Artifact); returns it."""
-        from .artifacts.runside import use_artifact
+        from ..artifacts.runside import use_artifact
 
         return use_artifact(self, artifact_or_name, type, aliases, use_as)
 

@@ -14,11 +14,11 @@ import threading
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from .notebook_hooks import shell as _shell
-from .store.postgres.url import redact_text
+from ..store.postgres.url import redact_text
+from ._hooks import shell as _shell
 
 if TYPE_CHECKING:
-    from .tracked_run import Run
+    from ..tracking.run import Run
 
 HISTORY_NOTEBOOK = "code/_session_history.ipynb"
 GIT_DIFF = "code/git.diff"
@@ -26,7 +26,7 @@ GIT_DIFF = "code/git.diff"
 
 def _store_history(run: Run, shell: Any) -> None:
     # history_notebook_bytes builds the .ipynb without importing nbformat (seconds, cold)
-    from .capture.notebook import history_notebook_bytes
+    from ..capture.notebook import history_notebook_bytes
 
     if run._writer is not None:
         run._writer.add_file(HISTORY_NOTEBOOK, "code", data=without_credentials(history_notebook_bytes(shell)))
@@ -65,14 +65,14 @@ def wait_for_captures(timeout: float = 5.0) -> None:
 
 
 def _find_notebook(shell: Any) -> Any:
-    from .capture.notebook import find_notebook
+    from ..capture.notebook import find_notebook
 
     return find_notebook(shell)
 
 
 def _capture_in_background(run: Run, shell: Any, source: Any) -> None:
-    from .capture.environment import environment
-    from .capture.notebook import find_notebook, script_source
+    from ..capture.environment import environment
+    from ..capture.notebook import find_notebook, script_source
 
     writer = run._writer
     # runs started in one cell (a sweep loop) share one look at git; a script's code is fixed
