@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from . import active_runs
 from .errors import Error, NoActiveRun, UsageError
 
 __version__ = "0.1.0"
@@ -146,6 +147,14 @@ _SUBMODULES = {
 }
 
 __all__ = ["Error", "UsageError", "config", "run", "summary", *_LAZY]
+
+
+def _start_run(**init_kwargs: Any) -> Any:
+    """`nbtrack.init`, loaded on first use: how the layers below the session start a run."""
+    return __getattr__("init")(**init_kwargs)
+
+
+active_runs.set_run_starter(_start_run)
 
 
 def __getattr__(name: str) -> Any:

@@ -17,15 +17,14 @@ from typing import TYPE_CHECKING, Any
 from .api_filters import compile_filter, sort_key, value_of
 from .errors import CommError
 from .flatten import flatten_config
+from .kept_files import ALERT_KIND, HISTORY_NOTEBOOK
 from .nested import flatten_value, nested_get, prefixed
-from .notebook._snapshot import HISTORY_NOTEBOOK
 from .projects import project_from_path, run_path
 from .run_identity import default_entity, store_url
 from .store.store import connect
 from .store.sweeps import SweepStore
 from .store.untrusted import confined
 from .sweeps.public import ApiSweep
-from .tracking.alerts import ALERT_KIND
 
 SYSTEM_PREFIX = "system/"
 
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
     import nbformat
     import pandas as pd
 
+    from .artifacts import Artifact
     from .store.reader import StoreReader
     from .store.records import FileRecord, RunRecord
 
@@ -311,13 +311,13 @@ class ApiRun:
         """Artifact versions this run logged."""
         from .artifacts import query
 
-        return query.of_run(self._reader, self.id, "output")
+        return Api.over(self._reader).with_lineage(query.of_run(self._reader, self.id, "output"))
 
     def used_artifacts(self, per_page: int | None = None) -> list[Any]:
         """Artifact versions this run used."""
         from .artifacts import query
 
-        return query.of_run(self._reader, self.id, "input")
+        return Api.over(self._reader).with_lineage(query.of_run(self._reader, self.id, "input"))
 
     def code(self) -> nbformat.NotebookNode | None:
         """The code the run came from as a notebook: the .ipynb file when it was found,
@@ -385,10 +385,31 @@ class Api:
         self._reader = _reader(dir or (overrides or {}).get("dir"), store or (overrides or {}).get("store"))
         self.settings: dict[str, Any] = {"entity": default_entity(), **(overrides or {})}
 
+    @classmethod
+    def over(cls, reader: StoreReader) -> Api:
+        """The read API over an open reader (the reader of an `ApiRun`, say)."""
+        api = cls.__new__(cls)
+        api._reader = reader
+        api.settings = {"entity": default_entity()}
+        return api
+
     @property
     def default_entity(self) -> str:
         """WANDB_ENTITY, else "local"."""
         return default_entity()
+
+    def artifact_runs(self, project: str, name: str, version: int, direction: str) -> list[ApiRun]:
+        """The runs that logged ("output") or used ("input") an artifact version: how an
+        Artifact answers `logged_by()` / `used_by()` (its `LineageReader`)."""
+        from .artifacts import query
+
+        return self._runs_by_id(query.runs_of(self._reader, project, name, version, direction))
+
+    def with_lineage(self, artifacts: list[Artifact]) -> list[Artifact]:
+        """`artifacts`, each answering `logged_by()` / `used_by()` from this store."""
+        for art in artifacts:
+            art.bind_lineage(lambda: self)
+        return artifacts
 
     def flush(self) -> None:
         """Make the next read see everything written so far (wandb clears its cache here)."""
@@ -448,7 +469,7 @@ class Api:
         """One artifact version: "name:alias", "name:v3", "project/name:alias" ("name" = latest)."""
         from .artifacts import query
 
-        return query.fetch(self._reader, name, None, type)
+        return self.with_lineage([query.fetch(self._reader, name, None, type)])[0]
 
     def artifacts(self, type_name: str | None = None, name: str | None = None, per_page: int | None = None,
                   tags: Any = None) -> list[Any]:
@@ -460,7 +481,7 @@ class Api:
         if tags is not None:
             wanted = {tags} if isinstance(tags, str) else set(tags)
             found = [a for a in found if wanted & set(a.tags)]
-        return found
+        return self.with_lineage(found)
 
     def artifact_versions(self, type_name: str, name: str | None = None, per_page: int | None = None) -> list[Any]:
         """Versions of an artifact: ``artifact_versions("name")`` or wandb's ``(type_name, name)``."""

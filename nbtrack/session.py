@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import active_runs
 from .errors import NoActiveRun, UsageError, no_active_run
 from .exit_hooks import at_exit
 from .names import new_run_id, new_run_name
@@ -30,7 +31,7 @@ from .store.errors import NbtrackStorageWarning
 from .store.paths import resolve_store_dir
 from .store.postgres.url import team_url
 from .store.records import RunRecord
-from .store.store import Store
+from .store.store import Store, store_at
 from .termination import on_termination
 from .tracking.config import Config
 from .tracking.run import Run
@@ -50,7 +51,6 @@ _REINIT = {
     "create_new": "create_new",
 }
 
-_runs: list[Run] = []  # open runs, the active one last
 #: Called by init() with the new run's record, its config and the store directory (None
 #: for mode="disabled") before the run starts, to add to them (the sweep agent hands its
 #: sampled config and the run's sweep this way).
@@ -60,14 +60,15 @@ _exit_exception: list[BaseException] = []
 
 def active() -> Run | None:
     """The active run, or None."""
-    return _runs[-1] if _runs else None
+    return active_runs.active()
 
 
 def require(what: str) -> Run:
     """The active run, or a UsageError saying to call init() first."""
-    if not _runs:
+    run = active_runs.active()
+    if run is None:
         raise no_active_run(what)
-    return _runs[-1]
+    return run
 
 
 def _check_str(name: str, value: Any) -> str | None:
@@ -172,19 +173,19 @@ def init(
     for hook in list(init_hooks):
         hook(record, cfg, store_dir)
     continued = record["created_at"] != fresh_created_at  # a hook continued a stored run (a sweep's)
-    if store_dir is not None:
-        store = Store(store_dir)
+    store_handle = store_at(store_dir) if store_dir is not None else None
+    if store_handle is not None:
         if resume:
-            _resume_into(record, cfg, store, resume)
+            _resume_into(record, cfg, store_handle, resume)
         elif not continued and (id is not None or os.environ.get("WANDB_RUN_ID")):
-            _refuse_taken_id(record["id"], store)
+            _refuse_taken_id(record["id"], store_handle)
     writer = None
-    if store_dir is not None:
-        writer = live_writers.open_run(store, record, flush_interval=_env_seconds("NBTRACK_FLUSH_INTERVAL", 1.0),
+    if store_handle is not None:
+        writer = live_writers.open_run(store_handle, record, flush_interval=_env_seconds("NBTRACK_FLUSH_INTERVAL", 1.0),
                                        lock_timeout=_env_seconds("NBTRACK_LOCK_TIMEOUT", 10.0),
                                        resume=bool(resume) or continued)
         cfg.bind(lambda data: writer.update_run({"config": data}))
-    run = Run(record, cfg, writer, store_dir, before_finish=capture_at_finish, on_finish=forget)
+    run = Run(record, cfg, writer, store_handle, before_finish=capture_at_finish, on_finish=forget)
     run.set_init_options(InitOptions(entity=wandb_kwargs.get("entity"), mode=mode, settings=wandb_kwargs.get("settings"),
                                      resumed=record["created_at"] != fresh_created_at))
     if writer is not None and team is not None:
@@ -194,7 +195,7 @@ def init(
 
         run.system_monitor = start_monitor(run)
     run.capture_thread = capture_at_init(run)
-    _runs.append(run)
+    active_runs.add(run)
     on_termination(_finish_all_on_signal)
     _publish(run)
     shell = notebook_hooks.install()
@@ -305,9 +306,8 @@ def _process_started_at() -> float:
 
 
 def forget(run: Run) -> None:
-    """Called by Run.finish(): the run is no longer open."""
-    if run in _runs:
-        _runs.remove(run)
+    """The on-finish callback init() hands each Run: the run is no longer open."""
+    active_runs.remove(run)
     if run.team_shipper is not None:
         run.team_shipper.release(run.id)
     _publish(active())
@@ -329,9 +329,10 @@ def _publish(run: Run | None) -> None:
 
 def log(data: Mapping[str, Any], step: int | None = None, commit: bool | None = None, sync: bool | None = None) -> None:
     """Log metrics to the active run (see `Run.log`)."""
-    if not _runs:
+    run = active_runs.active()
+    if run is None:
         raise no_active_run("nbtrack.log()")
-    _runs[-1].log(data, step, commit)
+    run.log(data, step, commit)
 
 
 def finish(exit_code: int | None = None, quiet: bool | None = None) -> None:
@@ -394,7 +395,7 @@ def _watch_script_exit() -> None:
 
 def _finish_all_on_signal(signum: int) -> None:
     """SIGTERM/SIGHUP: every open run reads killed and is written out before the signal acts."""
-    for run in list(reversed(_runs)):
+    for run in reversed(active_runs.open_runs()):
         try:
             run.finish(exit_code=128 + signum, state="killed")
         except Exception:  # the signal must still do what it did before
@@ -404,7 +405,7 @@ def _finish_all_on_signal(signum: int) -> None:
 
 def _finish_all_at_exit() -> None:
     exc = _exit_exception[0] if _exit_exception else None
-    for run in list(reversed(_runs)):
+    for run in reversed(active_runs.open_runs()):
         try:
             if isinstance(exc, KeyboardInterrupt):
                 run.finish(exit_code=1, state="killed")

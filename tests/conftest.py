@@ -12,12 +12,10 @@ def _isolated_store(tmp_path, monkeypatch):
     for var in ("WANDB_PROJECT", "WANDB_NAME", "WANDB_RUN_ID", "NBTRACK_PROJECT", "NBTRACK_NOTEBOOK", "WANDB_NOTEBOOK_NAME"):
         monkeypatch.delenv(var, raising=False)
     yield
-    import sys
+    from nbtrack import active_runs
 
-    session = sys.modules.get("nbtrack.session")
-    if session is not None:
-        for run in list(session._runs):
-            run.finish()
+    for run in active_runs.open_runs():
+        run.finish()
 
 
 class StorageSwitch:

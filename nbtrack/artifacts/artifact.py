@@ -4,25 +4,49 @@ Files are hashed and copied when they are added (the content at add time is what
 logged, as in wandb): into the blobs of the store they will most likely be logged to
 (the active run's, else ``NBTRACK_DIR`` / ``./nbtrack``), or, when that store cannot be
 written, into a private staging directory that the run's writer copies from later.
+
+The Artifact owns its life cycle: a draft (``add_file``...), frozen by ``begin_log``
+(called by ``run.log_artifact``) which hands the store writer the operation that
+commits it, then committed (``version`` known) or refused. What it needs from the layers
+above is handed to it: the store writer at logging, and a ``LineageReader`` (the read
+API) to answer ``logged_by()`` / ``used_by()``.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
+from .. import active_runs
 from ..store.editor import StoreEditor
-from ..store.store import Store, hash_file
+from ..store.store import Store, hash_file, store_at
 from .download import default_root, materialise, target_of
 from .manifest import ArtifactEntry, Manifest, clean_path
 from .names import check_aliases, check_name
+
+
+class ArtifactWriter(Protocol):
+    """What an Artifact needs of the run's store writer (``RunWriter``) once logged."""
+
+    @property
+    def store(self) -> Store: ...
+
+    def add_operation(self, apply: Callable[[Any], Any], on_commit: Callable[[Any], None] | None = None,
+                      on_error: Callable[[BaseException], None] | None = None) -> None: ...
+
+    def flush(self, timeout: float | None = None) -> bool: ...
+
+
+class LineageReader(Protocol):
+    """Answers which runs logged or used a version (the read API, ``nbtrack.Api``)."""
+
+    def artifact_runs(self, project: str, name: str, version: int, direction: str) -> list[Any]: ...
 
 
 class Artifact:
@@ -47,7 +71,8 @@ class Artifact:
         self.tags: list[str] = []
         self.created_at: float | None = None
         self._entries: dict[str, ArtifactEntry] = {}
-        self._store_root: Path | None = None  # where blobs are written / read
+        self._store: Store | None = None  # where blobs are written / read
+        self._lineage: Callable[[], LineageReader] | None = None  # for logged_by() / used_by()
         self._staging: str | None = None
         self._version: int | None = None
         self._aliases: list[str] = []
@@ -57,7 +82,7 @@ class Artifact:
         self._final = False  # logged: contents are frozen
         self._committed = threading.Event()
         self._error: str | None = None
-        self._writer: Any = None
+        self._writer: ArtifactWriter | None = None
 
     # -- identity ----------------------------------------------------------------------
     @property
@@ -272,7 +297,7 @@ class Artifact:
             self._writer.flush(timeout)  # None: until written (retried while storage fails)
         if not self._committed.is_set():
             raise TimeoutError(f"nbtrack: artifact {self._base!r} is not written yet (the store at "
-                               f"{self._store_root} is not writable right now; it is kept and retried).")
+                               f"{self._store.root if self._store is not None else None} is not writable right now; it is kept and retried).")
         if self._error:
             raise ValueError(self._error)
         return self
@@ -287,17 +312,14 @@ class Artifact:
         On a logged version, write its edited `description`, `metadata`, `tags` and
         `aliases` to the store (the files of a version never change).
         """
-        from .. import session
-
         if self._final:
             self._save_edits()
             return
-
-        run = session.active()
+        run = active_runs.active()
         if run is not None:
             run.log_artifact(self)
             return
-        with session.init(project=project, job_type="auto", reinit="create_new", live=False) as run:
+        with active_runs.start_run(project=project, job_type="auto", reinit="create_new", live=False) as run:
             run.log_artifact(self)
         self.wait()
 
@@ -312,19 +334,55 @@ class Artifact:
 
     def _runs(self, direction: str) -> list[Any]:
         self.wait()
-        if self._store_root is None or self._version is None or self.project is None:
+        if self._lineage is None or self._version is None or self.project is None:
             return []
-        from ..api import Api
-        from . import query
+        return self._lineage().artifact_runs(self.project, self._base, self._version, direction)
 
-        api = Api(dir=self._store_root)
-        out = []
-        for run_id in query.runs_of(api._reader, self.project, self._base, self._version, direction):
-            try:
-                out.append(api.run(run_id))
-            except ValueError:
-                pass
-        return out
+    # -- the life cycle, driven by the run and the read API ------------------------------
+    @property
+    def store(self) -> Store | None:
+        """The store the files are hashed into and read from (None until known)."""
+        return self._store
+
+    def use_store(self, store: Store | None) -> None:
+        """Hash files added from now on into ``store`` (a run's store, active or not)
+        instead of the active run's; None: stage them privately (a run that keeps nothing)."""
+        self._store = store
+
+    def bind_lineage(self, lineage: Callable[[], LineageReader]) -> None:
+        """Where ``logged_by()`` / ``used_by()`` read from: a factory of the read API over
+        the artifact's store (made on first use: the read API loads pyarrow)."""
+        self._lineage = lineage
+
+    def begin_log(self, project: str, logged_by: str, aliases: list[str], writer: ArtifactWriter | None,
+                  operation: Callable[[Any], Any] | None) -> None:
+        """Freeze the artifact as logged by run ``logged_by`` in ``project``; ``operation``
+        (a store-writer operation that numbers the version) commits it, and its result or
+        error comes back to ``_on_commit`` / ``_on_failed``. Without a writer (a run that
+        keeps nothing) the artifact is final at once, with no version."""
+        self._final = True
+        self.project = project
+        self._error = None
+        self._aliases = list(aliases)
+        self._aliases_seen = list(aliases)
+        self._logged_by = logged_by
+        self._committed.clear()
+        if writer is None or operation is None:
+            self._committed.set()
+            return
+        self._store = writer.store
+        self._writer = writer
+        writer.add_operation(operation, on_commit=self._on_commit, on_error=self._on_failed)
+
+    def linked_copy(self, project: str, name: str) -> Artifact:
+        """A draft holding the same files (no copy: they are content-addressed) as the
+        collection ``project/name``: what ``run.link_artifact`` logs."""
+        linked = Artifact(name, self.type, self.description, self.metadata)
+        linked._entries = dict(self._entries)
+        linked.tags = list(self.tags)
+        linked._store = self._store
+        linked._lineage = self._lineage
+        return linked
 
     # -- internals ---------------------------------------------------------------------
     def _check_mutable(self) -> None:
@@ -340,40 +398,38 @@ class Artifact:
         self._entries[entry.path] = entry
         return entry
 
-    def _blob_root(self) -> Path | None:
+    def _blob_store(self) -> Store | None:
         """The store blobs go to: the active run's, else the default one; None while the
         active run keeps nothing (mode="disabled"): files are then staged privately."""
-        if self._store_root is None:
-            session = sys.modules.get("nbtrack.session")
-            run = session.active() if session is not None else None
+        if self._store is None:
+            run = active_runs.active()
             if run is not None:
-                if not getattr(run, "store_dir", None):
+                if run.store is None:
                     return None
-                self._store_root = Path(run.store_dir)
+                self._store = run.store
             else:
-                from ..store.paths import resolve_store_dir
-
-                self._store_root = resolve_store_dir(None)
-        return self._store_root
+                self._store = store_at(None)
+        return self._store
 
     def _stage(self, path: str) -> tuple[str, int, str]:
         """Copy a file's current content somewhere stable; (sha256, size, where)."""
-        root = self._blob_root()
-        if root is not None:
+        store = self._blob_store()
+        if store is not None:
             try:
-                return _put(Store(root), path)
+                return _put(store, path)
             except OSError:
                 pass  # the store is not writable now: stage privately, the writer copies later
         if self._staging is None:
             self._staging = tempfile.mkdtemp(prefix="nbtrack-artifact-")
-        return _put(Store(self._staging), path)  # the same content-addressed layout, privately
+        # the same content-addressed layout, privately (a staging area, not a store: no registry entry)
+        return _put(Store(self._staging), path)
 
     def _save_edits(self) -> None:
         from .ops import update_version  # ops loads pyarrow: only when an edit is written
 
         if self._writer is not None or self._version is None:
             self.wait()
-        if self._version is None or self._store_root is None or self.project is None:
+        if self._version is None or self._store is None or self.project is None:
             return  # logged by a run that keeps nothing (mode="disabled")
         if self.metadata is not None and not isinstance(self.metadata, dict):
             raise TypeError("nbtrack.Artifact: metadata must be a dict.")
@@ -383,7 +439,7 @@ class Artifact:
         if added:
             valid = check_aliases(added)
             added = [a for a in valid if a != "latest" or "latest" in added]
-        result = StoreEditor(Store(self._store_root)).apply(
+        result = StoreEditor(self._store).apply(
             update_version(self.project, self._base, self._version, self.description, dict(self.metadata or {}),
                            list(self.tags), added, removed))
         if "error" in result:
@@ -408,12 +464,13 @@ class Artifact:
         self._committed.set()
 
     @classmethod
-    def _from_store(cls, row: dict[str, Any], root: Path) -> Artifact:
+    def from_store(cls, row: dict[str, Any], store: Store) -> Artifact:
+        """A committed version as read from ``store`` (a row of the artifacts query)."""
         art = cls(row["name"], row["type"], row["description"], row["metadata"])
         art.project = row["project"]
         art.tags = list(row.get("tags") or [])
         art.created_at = row["created_at"]
-        art._store_root = root
+        art._store = store
         art._version = int(row["version"])
         art._digest = row["digest"]
         art._aliases = list(row["aliases"])

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..store.errors import UnsafeStoreEntry
-from ..store.paths import BLOBS_DIR
 from ..store.store import hash_file
 from ..store.untrusted import blob_file, check_digest, confined
 
@@ -80,7 +79,7 @@ def source_of(art: Artifact, e: ArtifactEntry) -> str:
     """A readable copy of an entry's content (its staged copy or a stored blob)."""
     if e.local_path and os.path.isfile(e.local_path):
         return e.local_path
-    if art._store_root is not None:
-        return str(blob_file(Path(art._store_root) / BLOBS_DIR, e.digest, e.path))
+    if art.store is not None:
+        return str(blob_file(art.store.blobs_dir, e.digest, e.path))
     raise FileNotFoundError(f"nbtrack: the content of {e.path!r} (sha256 {str(e.digest)[:12]}) is missing; "
                             "the artifact has no store to read it from.")

@@ -53,28 +53,16 @@ def link_artifact(run: Run, artifact: Artifact, target_path: str, aliases: Seque
         raise UsageError(f"run {run.name!r} is finished; link artifacts before finish() or in a new run.")
     if not isinstance(artifact, Artifact):
         raise TypeError(f"link_artifact expects an Artifact, got {type(artifact).__name__}.")
-    if not artifact._final:
+    if artifact.is_draft():
         log_artifact(run, artifact)
     project, name = parse_target(target_path, run.project)
     alias_list = check_aliases(aliases)
-    linked = Artifact(name, artifact.type, artifact.description, artifact.metadata)
-    linked._entries = {p: e for p, e in artifact._entries.items()}
-    linked._final = True
-    linked.project = project
-    linked._aliases = alias_list
-    linked._aliases_seen = list(alias_list)
-    linked._logged_by = run.id
-    writer = run._writer
-    if writer is None:  # mode="disabled"
-        linked._committed.set()
-        return linked
-    linked._store_root = Path(writer.store.root)
-    linked._writer = writer
-    writer.add_operation(
-        ops.log_version(project, name, artifact.type, artifact.description, artifact.metadata, list(artifact.tags),
-                        list(artifact._entries.values()), alias_list, run.id, LINK),
-        on_commit=linked._on_commit, on_error=linked._on_failed,
-    )
+    linked = artifact.linked_copy(project, name)
+    writer = run.store_writer
+    operation = None if writer is None else ops.log_version(
+        project, name, artifact.type, artifact.description, artifact.metadata, list(artifact.tags),
+        artifact.files(), alias_list, run.id, LINK)
+    linked.begin_log(project, run.id, alias_list, writer, operation)  # no writer: mode="disabled"
     return linked
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .artifact import Artifact
 from .names import Ref, parse_ref
 
 if TYPE_CHECKING:
     from ..store.reader import StoreReader
-    from .artifact import Artifact
 
 _VERSIONS = (
     "SELECT v.project, v.name, v.version, v.digest, v.description, v.metadata, v.size, "
@@ -58,8 +57,6 @@ def resolve(reader: StoreReader, ref: str | Ref, project: str | None = None) -> 
 
 def load_where(reader: StoreReader, where: str, params: list[Any], order: str = "v.project, v.name, v.version") -> list[Artifact]:
     """Artifacts (committed versions) whose ``artifact_versions v`` / ``artifacts a`` row matches."""
-    from .artifact import Artifact
-
     versions = reader.query(f"{_VERSIONS} WHERE {where} ORDER BY {order}", params).to_pylist()
     if not versions:
         return []
@@ -82,8 +79,7 @@ def load_where(reader: StoreReader, where: str, params: list[Any], order: str = 
         by_key[(f["project"], f["name"], f["version"])]["files"].append((f["path"], f["sha256"], f["size"]))
     for a in aliases:
         by_key[(a["project"], a["name"], a["version"])]["aliases"].append(a["alias"])
-    root = Path(reader.store.root)
-    return [Artifact._from_store(row, root) for row in versions]
+    return [Artifact.from_store(row, reader.store) for row in versions]
 
 
 def load(reader: StoreReader, project: str, name: str, version: int) -> Artifact:

@@ -31,7 +31,7 @@ def run_table_name(run_id: str, key: str) -> str:
 
 def log_run_table(run: Run, key: str, ref: dict[str, Any]) -> None:
     """Queue the table reference `ref` (logged under `key`) as the next version of its artifact."""
-    writer = run._writer
+    writer = run.store_writer
     if writer is None:
         return
     data = json.dumps(ref, ensure_ascii=False).encode("utf-8")

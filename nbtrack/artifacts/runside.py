@@ -5,6 +5,9 @@ blobs (copied at add time), and the version row, its files, the aliases and the 
 are written by a writer operation inside the next batch's transaction, under the
 store's exclusive lock, where the version number is assigned. Storage trouble is
 retried by the writer like any other data.
+
+The Run is passed in; only its public side is read (``project``, ``id``, ``store``,
+``store_writer``, ``finished``), and the Artifact changes its own state (``begin_log``).
 """
 
 from __future__ import annotations
@@ -12,17 +15,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..plain_values import plain_value
+from ..store.store import store_at
 from . import ops, query
 from .artifact import Artifact
 from .download import source_of
 from .names import check_aliases
 
 if TYPE_CHECKING:
+    from ..store.reader import StoreReader
     from ..tracking.run import Run
 
 
@@ -37,33 +41,23 @@ def log_artifact(run: Run, artifact_or_path: Artifact | str | os.PathLike[str], 
     if tags is not None and (isinstance(tags, str) or not all(isinstance(t, str) for t in tags)):
         raise TypeError("log_artifact: tags must be a list of strings.")
     art.tags = list(dict.fromkeys(tags or art.tags))
-    art._final = True
-    art.project = run.project
-    art._error = None
-    art._committed.clear()
-    writer = run._writer
+    writer = run.store_writer
     if writer is None:  # mode="disabled": nothing is kept
-        art._committed.set()
+        art.begin_log(run.project, run.id, alias_list, None, None)
         return art
     store = writer.store
-    for entry in art._entries.values():  # content staged elsewhere: the writer copies it first
+    entries = art.files()
+    for entry in entries:  # content staged elsewhere: the writer copies it first
         try:
             here = store.has_blob(entry.digest)
         except OSError:
             here = False
         if not here:
             writer.add_blob_file(source_of(art, entry), entry.digest)
-    art._store_root = Path(store.root)
-    art._writer = writer
-    art._aliases = alias_list
-    art._aliases_seen = list(alias_list)
-    art._logged_by = run.id
     art.metadata = plain_value(art.metadata, "metadata", "nbtrack.Artifact")  # kept like config values
-    writer.add_operation(
-        ops.log_version(run.project, art._base, art.type, art.description, art.metadata, art.tags,
-                        list(art._entries.values()), alias_list, run.id, direction, art.incremental),
-        on_commit=art._on_commit, on_error=art._on_failed,
-    )
+    operation = ops.log_version(run.project, art.collection_name, art.type, art.description, art.metadata,
+                                art.tags, entries, alias_list, run.id, direction, art.incremental)
+    art.begin_log(run.project, run.id, alias_list, writer, operation)
     return art
 
 
@@ -78,7 +72,7 @@ def use_artifact(run: Run, artifact_or_name: Artifact | str, type: str | None = 
         raise UsageError(f"run {run.name!r} is finished; use artifacts before finish() or in a new run.")
     if isinstance(artifact_or_name, Artifact):
         art = artifact_or_name
-        if not art._final:
+        if art.is_draft():
             return log_artifact(run, art, aliases=aliases, direction="input")
         art.wait()  # logged in this process: its version must be known
     elif isinstance(artifact_or_name, str):
@@ -88,20 +82,17 @@ def use_artifact(run: Run, artifact_or_name: Artifact | str, type: str | None = 
                         f"{artifact_or_name.__class__.__name__}.")
     if type is not None and art.type != type:
         raise ValueError(f"nbtrack: artifact {art.qualified_name} has type {art.type!r}, not {type!r}.")
-    if run._writer is not None and art.project is not None and art._version is not None:
-        run._writer.add_operation(ops.record_use(run.id, art.project, art._base, art._version))
+    writer = run.store_writer
+    if writer is not None and art.project is not None and art.version_index is not None:
+        writer.add_operation(ops.record_use(run.id, art.project, art.collection_name, art.version_index))
     return art
 
 
-def _reader(run: Run) -> Any:
+def _reader(run: Run) -> StoreReader:
+    # the reader loads pandas (~1 s cold): only when a stored artifact is asked for, not on log_artifact
     from ..store.reader import StoreReader
-    from ..store.store import Store
 
-    if run._writer is not None:
-        return StoreReader(run._writer.store)
-    from ..store.paths import resolve_store_dir
-
-    return StoreReader(Store(resolve_store_dir(None)))
+    return StoreReader(run.store if run.store is not None else store_at(None))
 
 
 def _as_artifact(run: Run, value: Any, name: str | None, type: str | None) -> Artifact:
@@ -115,8 +106,8 @@ def _as_artifact(run: Run, value: Any, name: str | None, type: str | None) -> Ar
                                   "pass a local file or directory.")
     base = os.path.basename(os.path.normpath(path))
     art = Artifact(name or re.sub(r"[^A-Za-z0-9_.-]", "_", f"run-{run.id}-{base}"), type or "unspecified")
-    if run.store_dir is not None:
-        art._store_root = Path(run.store_dir)
+    if run.store is not None:
+        art.use_store(run.store)
     if os.path.isdir(path):
         art.add_dir(path)
     elif os.path.isfile(path):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import active_runs
 from ..artifacts import Artifact
 from ..errors import UsageError
 
@@ -21,9 +21,7 @@ def resolve_run(run: Run | None, what: str) -> Run:
     """`run` if given, else the active run; a UsageError naming `what` when there is none."""
     if run is not None:
         return run
-    from .. import session
-
-    active = session.active()
+    active = active_runs.active()
     if active is None:
         raise UsageError(f"{what} needs a run: call nbtrack.init() first (or pass run=).")
     return active
@@ -81,7 +79,7 @@ def _log_checkpoint(run: Run, path: str | os.PathLike[str], epoch: int | None, a
     if run.store_dir is None or not os.path.exists(source):
         return None
     artifact = Artifact(name, "model", metadata={"epoch": int(epoch)} if epoch is not None else None)
-    artifact._store_root = Path(run.store_dir)  # stage the blobs in this run's store, active or not
+    artifact.use_store(run.store)  # stage the blobs in this run's store, active or not
     if os.path.isdir(source):
         artifact.add_dir(source)
     else:

@@ -26,6 +26,7 @@ except ImportError:  # the older package name
     from pytorch_lightning.loggers.logger import Logger, rank_zero_experiment  # type: ignore[no-redef]
     from pytorch_lightning.utilities.rank_zero import rank_zero_only  # type: ignore[no-redef]
 
+from .. import active_runs
 from ._common import _log_checkpoint, plain
 
 if TYPE_CHECKING:
@@ -70,13 +71,11 @@ class NbtrackLogger(Logger):
     def experiment(self) -> Run:
         """The nbtrack run (started on first use when none is active)."""
         if self._run is None or self._run.finished:
-            from .. import session
-
-            active = session.active()
+            active = active_runs.active()
             if active is not None and (self._project is None or active.project == self._project):
                 self._run = active
             else:
-                self._run = session.init(project=self._project, name=self._name, config=self._config or None,
+                self._run = active_runs.start_run(project=self._project, name=self._name, config=self._config or None,
                                          dir=self._dir, **self._init_kwargs)
         if self._defined != self._run.id:
             self._defined = self._run.id
@@ -97,7 +96,9 @@ class NbtrackLogger(Logger):
     @property
     def save_dir(self) -> str | None:
         """The store directory."""
-        return self._run.store_dir if self._run is not None else (os.fspath(self._dir) if self._dir else None)
+        if self._run is not None:
+            return os.fspath(self._run.store_dir) if self._run.store_dir is not None else None
+        return os.fspath(self._dir) if self._dir else None
 
     @rank_zero_only
     def log_hyperparams(self, params: dict[str, Any] | Namespace, *args: Any, **kwargs: Any) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from transformers import TrainerCallback
 
+from .. import active_runs
 from ._common import plain, put_model_info
 
 if TYPE_CHECKING:
@@ -55,9 +56,7 @@ class NbtrackCallback(TrainerCallback):
 
     def _ensure_run(self) -> Run:
         if self._run is None or self._run.finished:
-            from .. import session
-
-            self._run = self._explicit_run or session.active() or session.init(project=self._project, **self._init_kwargs)
+            self._run = self._explicit_run or active_runs.active() or active_runs.start_run(project=self._project, **self._init_kwargs)
             self._run.define_metric("train/global_step")
             self._run.define_metric("*", step_metric="train/global_step")
         return self._run

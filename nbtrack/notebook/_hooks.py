@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from .. import active_runs
+
 _registered: set[int] = set()
 
 
@@ -43,17 +45,13 @@ def install() -> Any:
 
 
 def _pre_run_cell(info: Any = None) -> None:
-    from ..session import active
-
-    run = active()
+    run = active_runs.active()
     if run is not None and run.live is not None:
         run.live_cell_pending = True
 
 
 def _post_run_cell(result: Any = None) -> None:
-    from ..session import _runs
-
-    for run in list(_runs):
+    for run in active_runs.open_runs():
         if run.live is not None:
             try:
                 run.live.checkpoint()

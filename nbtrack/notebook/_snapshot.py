@@ -14,27 +14,26 @@ import threading
 import warnings
 from typing import TYPE_CHECKING, Any
 
+from ..kept_files import GIT_DIFF, HISTORY_NOTEBOOK
 from ..store.postgres.url import redact_text
 from ._hooks import shell as _shell
 
 if TYPE_CHECKING:
     from ..tracking.run import Run
 
-HISTORY_NOTEBOOK = "code/_session_history.ipynb"
-GIT_DIFF = "code/git.diff"
 
 
 def _store_history(run: Run, shell: Any) -> None:
     # history_notebook_bytes builds the .ipynb without importing nbformat (seconds, cold)
     from ..capture.notebook import history_notebook_bytes
 
-    if run._writer is not None:
-        run._writer.add_file(HISTORY_NOTEBOOK, "code", data=without_credentials(history_notebook_bytes(shell)))
+    if run.store_writer is not None:
+        run.store_writer.add_file(HISTORY_NOTEBOOK, "code", data=without_credentials(history_notebook_bytes(shell)))
 
 
 def capture_at_init(run: Run) -> threading.Thread | None:
     """Store the executed cells now and start the background capture of the rest."""
-    if run._writer is None:
+    if run.store_writer is None:
         return None
     shell = _shell()
     early_source = None
@@ -74,7 +73,9 @@ def _capture_in_background(run: Run, shell: Any, source: Any) -> None:
     from ..capture.environment import environment
     from ..capture.notebook import find_notebook, script_source
 
-    writer = run._writer
+    writer = run.store_writer
+    if writer is None:  # a run that keeps nothing (capture_at_init starts no thread for it)
+        return
     # runs started in one cell (a sweep loop) share one look at git; a script's code is fixed
     reuse = getattr(shell, "execution_count", None) if shell is not None else "script"
     env: dict[str, Any] = environment(reuse_key=reuse)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import session
+from .. import active_runs
 from ..store.paths import resolve_store_dir
 from ..store.postgres.url import team_url
 from ..store.reader import StoreReader
@@ -68,7 +68,7 @@ def _slug(text: str) -> str:
 def _default_project(reader: StoreReader, project: str | None, runs: Sequence[Any] | None) -> str | None:
     if project is not None or runs is not None:
         return project
-    run = session.active()
+    run = active_runs.active()
     if run is not None:
         return run.project
     projects = reader.projects()
@@ -93,7 +93,7 @@ def report(project: str | None = None, runs: Sequence[Any] | None = None, metric
     run's config, summary and code. Prints the file's path and size (and the link on the
     Jupyter server when its nbtrack extension is loaded) unless ``quiet``.
     """
-    active = session.active()
+    active = active_runs.active()
     store_dir = Path(dir if dir is not None else (active.store_dir if active is not None and active.store_dir
                                                   else resolve_store_dir(None)))
     reader = reader_for(str(store_dir), store) if team_url(store, dir) else StoreReader(Store(store_dir))

@@ -22,8 +22,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..kept_files import HISTORY_NOTEBOOK
 from ..media.thumbs import make_thumbnail
-from ..notebook._snapshot import HISTORY_NOTEBOOK
 from ..runs_table.diff import notebook_cells
 from ..runs_table.importance import importance
 from ..runs_table.queries import flat, load_table

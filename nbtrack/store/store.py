@@ -213,3 +213,20 @@ def hash_file(path: str | os.PathLike[str]) -> tuple[str, int]:
 
 
 __all__: list[Any] = ["Store", "hash_bytes", "hash_file"]
+
+
+_stores: dict[str, Store] = {}
+_stores_lock = threading.Lock()
+
+
+def store_at(store_dir: str | os.PathLike[str] | None = None) -> Store:
+    """The process's one ``Store`` for a store directory (``None``: ``NBTRACK_DIR``, else
+    ``./nbtrack``), keyed by its resolved path: the writer, readers, editor and artifacts of
+    one store share it, whichever spelling of the path they were given."""
+    root = paths.resolve_store_dir(store_dir)
+    key = os.path.realpath(root)
+    with _stores_lock:
+        store = _stores.get(key)
+        if store is None:
+            store = _stores[key] = Store(root)
+        return store

@@ -53,8 +53,8 @@ def log_code(run: Run, root: str | os.PathLike[str] | None = ".", name: str | No
         return None
     art_name = name or re.sub(r"[^A-Za-z0-9_.-]", "_", f"source-{run.project}-{run.id}")
     art = Artifact(art_name, "code")
-    if run.store_dir is not None:
-        art._store_root = Path(run.store_dir)
+    if run.store is not None:
+        art.use_store(run.store)
     for full, rel in chosen:
         art.add_file(full, name=rel)
     return run.log_artifact(art)

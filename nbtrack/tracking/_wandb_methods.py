@@ -15,6 +15,8 @@ from ..run_identity import InitOptions, default_entity, store_url
 from ..settings import Settings
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..store.records import RunRecord
     from .alerts import AlertLog
 
@@ -24,7 +26,7 @@ class WandbRunMethods:
 
     id: str
     project: str
-    dir: str | None
+    store_dir: Path | None
     group: str | None
     job_type: str | None
     preempting: bool
@@ -34,6 +36,8 @@ class WandbRunMethods:
     _record: RunRecord
     _options: InitOptions
     _alerts: AlertLog
+
+    def with_lineage(self, artifact: Any) -> Any: ...  # Run's
 
     def set_init_options(self, options: InitOptions) -> None:
         """Called by init(): the entity, mode, settings and resume outcome it was given."""
@@ -92,7 +96,7 @@ class WandbRunMethods:
         else:
             base = dict(getattr(given, "__dict__", None) or {})
         base.update(project=self.project, run_id=self.id, run_name=self._name, entity=self.entity,
-                    mode=self._options.mode or "online", root_dir=self.store_dir, resumed=self.resumed,
+                    mode=self._options.mode or "online", root_dir=str(self.store_dir) if self.store_dir else None, resumed=self.resumed,
                     run_tags=self._tags, run_notes=self._notes, run_group=self.group, run_job_type=self.job_type)
         return Settings(**base)
 
@@ -131,13 +135,13 @@ class WandbRunMethods:
         """Link a logged artifact into another collection ("project/collection")."""
         from ..artifacts.links import link_artifact
 
-        return link_artifact(self, artifact, target_path, aliases)
+        return self.with_lineage(link_artifact(self, artifact, target_path, aliases))
 
     def log_model(self, path: str | os.PathLike[str], name: str | None = None, aliases: list[str] | None = None) -> Any:
         """Log a model file or folder as a "model" artifact; returns the Artifact."""
         from ..artifacts.links import log_model
 
-        return log_model(self, path, name, aliases)
+        return self.with_lineage(log_model(self, path, name, aliases))
 
     def use_model(self, name: str) -> str:
         """Use a "model" artifact ("name:alias"): downloaded, its local path returned."""
@@ -150,4 +154,4 @@ class WandbRunMethods:
         """Log a model and link it into the registry collection `registered_model_name`."""
         from ..artifacts.links import link_model
 
-        return link_model(self, path, registered_model_name, name, aliases)
+        return self.with_lineage(link_model(self, path, registered_model_name, name, aliases))

@@ -16,8 +16,7 @@ from datetime import timedelta
 from enum import Enum
 from typing import Any
 
-ALERT_KIND = "alert"
-ALERT_DIR = "alerts"
+from ..kept_files import ALERT_DIR, ALERT_KIND
 
 
 class AlertLevel(str, Enum):
@@ -76,7 +75,7 @@ class AlertLog:
         alert = {"title": title, "text": text, "level": lvl.value, "created_at": now,
                  "step": self._run.step, "run_id": self._run.id}
         print(f"nbtrack alert [{lvl.value}] {title}: {text}", file=sys.stderr, flush=True)
-        writer = self._run._writer
+        writer = self._run.store_writer
         if writer is not None:
             data = json.dumps(alert, ensure_ascii=False).encode("utf-8")
             writer.add_file(f"{ALERT_DIR}/{int(now * 1000)}-{number}.json", ALERT_KIND, data=data)

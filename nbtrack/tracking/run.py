@@ -29,8 +29,11 @@ from .config import Config
 from .summary import MetricDefinition, Summary, parse_summary
 
 if TYPE_CHECKING:
+    from ..api import Api
     from ..live.session import LiveSession
     from ..store.records import RunRecord, RunState
+    from ..store.run_writer import RunWriter
+    from ..store.store import Store
 
 _FAST_VALUES = frozenset({int, float, bool, str})
 _now = time.time
@@ -59,9 +62,12 @@ class Run(WandbRunMethods):
     """A run started by `nbtrack.init()`; wandb's `Run` API for notebooks."""
 
     def __init__(
-        self, record: RunRecord, config: Config, writer: Any, store_dir: Path | None,
+        self, record: RunRecord, config: Config, writer: RunWriter | None, store: Store | None,
         before_finish: Callable[[Run], None] | None = None, on_finish: Callable[[Run], None] | None = None,
     ) -> None:
+        """Made by `nbtrack.init()`: `writer` and `store` are None when the run keeps nothing
+        (mode="disabled"); `before_finish` runs at finish before the final record is written
+        (the session stores the executed cells), `on_finish` after (the session forgets the run)."""
         self._record = record
         self.id: str = record["id"]
         self.project: str = record["project"]
@@ -71,8 +77,9 @@ class Run(WandbRunMethods):
         self.group: str | None = record.get("group")
         self.job_type: str | None = record.get("job_type")
         self.start_time: float = record["created_at"]
-        #: the store directory (None with mode="disabled")
-        self.store_dir: str | None = str(store_dir) if store_dir is not None else None
+        #: the store the run is kept in (None with mode="disabled"), and its directory
+        self.store: Store | None = store
+        self.store_dir: Path | None = store.root if store is not None else None
         self._files_dir: str | None = None  # run.dir, made on first use
         self._saved: dict[str, tuple[float, int]] = {}  # name -> (mtime, size) of what save() kept
         self.config = config
@@ -80,7 +87,7 @@ class Run(WandbRunMethods):
         self.summary.restore(record.get("summary") or {})  # a resumed run keeps its summary
         self._observe = self.summary.observe
         self._remember = self.summary.remember
-        self._writer = writer
+        self._writer: Any = writer
         self._append_row = writer.rows.append if writer is not None else _Discard().append
         self._writer_warming = writer is not None  # until its first commit (see StoreWriter.wait_ready)
         self._live: LiveSession | None = None
@@ -162,6 +169,24 @@ class Run(WandbRunMethods):
                 folder = Path(tempfile.mkdtemp(prefix=f"nbtrack-{self.id}-"))
             self._files_dir = str(folder)
         return self._files_dir
+
+    @property
+    def store_writer(self) -> RunWriter | None:
+        """The run's buffers in the store writer (None with mode="disabled"): how the
+        artifacts, alerts and code capture hand it files and operations."""
+        return self._writer
+
+    def read_api(self) -> Api:
+        """The read API over this run's store (what its artifacts answer `logged_by()` from)."""
+        from ..api import Api  # loads pyarrow/pandas: only when asked
+
+        return Api(dir=self.store_dir)
+
+    def with_lineage(self, artifact: Any) -> Any:
+        """`artifact`, answering `logged_by()` / `used_by()` from this run's store."""
+        if self.store_dir is not None and artifact is not None:
+            artifact.bind_lineage(self.read_api)
+        return artifact
 
     @property
     def step(self) -> int:
@@ -418,16 +443,16 @@ class Run(WandbRunMethods):
                      aliases: list[str] | None = None, tags: list[str] | None = None) -> Any:
         """Log an Artifact (or a file/directory path) as its next version; returns the
         Artifact at once, its ``version`` known after ``artifact.wait()``."""
-        from ..artifacts.runside import log_artifact
+        from ..artifacts.runside import log_artifact  # loads pyarrow: only when an artifact is logged
 
-        return log_artifact(self, artifact_or_path, name, type, aliases, tags)
+        return self.with_lineage(log_artifact(self, artifact_or_path, name, type, aliases, tags))
 
     def use_artifact(self, artifact_or_name: Any, type: str | None = None, aliases: list[str] | None = None,
                      use_as: str | None = None) -> Any:
         """Record that this run uses an artifact ("name:alias", "name:v3" or an Artifact); returns it."""
-        from ..artifacts.runside import use_artifact
+        from ..artifacts.runside import use_artifact  # loads pyarrow: only when an artifact is used
 
-        return use_artifact(self, artifact_or_name, type, aliases, use_as)
+        return self.with_lineage(use_artifact(self, artifact_or_name, type, aliases, use_as))
 
     # -- store updates -------------------------------------------------------------------
     def _update(self, fields: RunRecord) -> None:
