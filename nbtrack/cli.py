@@ -79,8 +79,7 @@ def _write_command(args: argparse.Namespace) -> int:
     from .errors import UsageError
     from .reports import report
     from .store.importer import RunExists
-    from .store.paths import resolve_store_dir
-    from .store.store import Store
+    from .store.store import store_at
     from .transfer import export, import_wandb_csv, import_wandb_offline
     from .transfer.wandb_csv import CsvShapeError
     from .transfer.wandb_records import WandbFileError
@@ -93,7 +92,7 @@ def _write_command(args: argparse.Namespace) -> int:
             for name, path in written.items():
                 print(f"nbtrack: {name} -> {path}")
         else:
-            store = Store(resolve_store_dir(args.dir))
+            store = store_at(args.dir)
             columns = [c.strip() for c in args.config_columns.split(",") if c.strip()]
             for raw in args.paths:
                 path = Path(raw)

@@ -210,7 +210,7 @@ def init(
 
         session = LiveSession(
             {"id": run.id, "name": run.name, "project": run.project, "state": "running", "started_at": run.start_time},
-            store_root=str(store_dir) if store_dir is not None else None,
+            store_dir=store_dir,
         )
         run.attach_live(session)
         session.show()

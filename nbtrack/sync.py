@@ -16,7 +16,7 @@ from .store.paths import resolve_store_dir
 from .store.postgres.connect import TeamStoreError
 from .store.postgres.ship import Connection, ShipResult, ship
 from .store.postgres.url import redact, redact_text, team_url
-from .store.store import Store
+from .store.store import store_at
 
 
 def sync(dir: str | os.PathLike[str] | None = None, store: str | None = None,
@@ -31,7 +31,7 @@ def sync(dir: str | os.PathLike[str] | None = None, store: str | None = None,
                          "or set NBTRACK_STORE.")
     team = Connection(url, team_blobs)
     try:
-        return ship(Store(resolve_store_dir(dir)), team)
+        return ship(store_at(dir), team)
     finally:
         team.close()
 

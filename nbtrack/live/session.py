@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Any, TypedDict
 
 import numpy as np
@@ -44,10 +46,10 @@ def _display(obj: Any, display_id: str, update: bool = False) -> None:
         display(obj, display_id=display_id)
 
 
-def _reader(store_root: str | None, store: str | None = None) -> Any:
+def _reader(store_dir: str | os.PathLike[str] | None, store: str | None = None) -> Any:
     from nbtrack.store.readers import reader_for
 
-    return reader_for(store_root, store)
+    return reader_for(store_dir, store)
 
 
 def _column(table: Any, name: str) -> np.ndarray:
@@ -100,10 +102,10 @@ def _info(rec: dict[str, Any]) -> RunInfo:
 class LiveSession:
     """Live panel of one run. The Run appends committed rows to ``rows``; nothing else is needed."""
 
-    def __init__(self, run: LiveRunInfo, store_root: str | None = None, push_interval: float = 0.25,
+    def __init__(self, run: LiveRunInfo, store_dir: Path | None = None, push_interval: float = 0.25,
                  cap: int = DEFAULT_CAP, earlier_runs: int = EARLIER_RUNS) -> None:
         self.info: RunInfo = {**run, "finished_at": None, "summary": {}, "metrics": {}}  # type: ignore[typeddict-item]
-        self.store_root = store_root
+        self.store_dir = store_dir  # where earlier runs to overlay are read (None: the default store)
         self.rows: list = []
         self.data = LiveData(run["id"], cap)
         self.widget = make_panel(mode="live", run=dict(self.info))
@@ -179,7 +181,7 @@ class LiveSession:
 
     def _read_earlier(self, wanted: int) -> None:
         try:
-            reader = _reader(self.store_root)
+            reader = _reader(self.store_dir)
             recs = [r for r in reader.runs(project=self.info.get("project") or None)
                     if r.get("id") != self.info["id"] and r.get("state") == "finished"]
             recs.sort(key=lambda r: r.get("created_at") or 0, reverse=True)
@@ -213,13 +215,15 @@ def _shown_summary(summary: dict) -> dict[str, Any]:
 
 
 def compare(run_ids: list[str] | None = None, project: str | None = None, keys: list[str] | None = None,
-            store_root: str | None = None, width_px: int = 800, limit: int = 10,
-            store: str | None = None) -> LivePanel:
+            dir: str | os.PathLike[str] | None = None, width_px: int = 800, limit: int = 10,
+            store: str | None = None, store_root: str | None = None) -> LivePanel:
     """Overlay runs from the store (downsampled in DuckDB) in the same panel UI.
 
+    ``dir``: the store directory (default ``NBTRACK_DIR``, else ``./nbtrack``), as for
+    ``nbtrack.table()`` and ``nbtrack.Api()``; ``store_root`` is its former name.
     ``store="postgresql://..."`` (or ``NBTRACK_STORE``) overlays runs of the team store.
     """
-    reader = _reader(store_root, store)
+    reader = _reader(dir if dir is not None else store_root, store)
     recs = list(reader.runs(project=project_from_path(project)))
     if run_ids is not None:
         by_id = {r.get("id"): r for r in recs}

@@ -20,7 +20,7 @@ from ..store.paths import resolve_store_dir
 from ..store.postgres.url import team_url
 from ..store.reader import StoreReader
 from ..store.readers import reader_for
-from ..store.store import Store
+from ..store.store import store_at
 from .collect import collect
 from .links import server_link
 from .page import iframe, render_page
@@ -96,7 +96,7 @@ def report(project: str | None = None, runs: Sequence[Any] | None = None, metric
     active = active_runs.active()
     store_dir = Path(dir if dir is not None else (active.store_dir if active is not None and active.store_dir
                                                   else resolve_store_dir(None)))
-    reader = reader_for(str(store_dir), store) if team_url(store, dir) else StoreReader(Store(store_dir))
+    reader = reader_for(str(store_dir), store) if team_url(store, dir) else StoreReader(store_at(store_dir))
     project = _default_project(reader, project, runs)
     data = collect(reader, project=project, runs=list(runs) if runs is not None else None,
                    metrics=list(metrics) if metrics is not None else None)

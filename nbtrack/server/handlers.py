@@ -19,7 +19,7 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from .. import __version__
-from ..store.store import Store
+from ..store.store import Store, store_at
 from . import pages
 from .stores import StoreNotFound, find_stores, resolve_store
 
@@ -44,7 +44,7 @@ class NbtrackHandler(JupyterHandler):
             path = resolve_store(self.root_dir, rel, self.allow_hidden)
         except StoreNotFound as exc:
             raise web.HTTPError(404, str(exc)) from None
-        return rel, Store(path)
+        return rel, store_at(path)
 
     def list_arg(self, name: str) -> list[str] | None:
         raw = self.get_query_argument(name, None)
@@ -70,7 +70,7 @@ class ProjectsHandler(NbtrackHandler):
     @authorized
     async def get(self) -> None:
         found = await asyncio.to_thread(find_stores, self.root_dir, allow_hidden=self.allow_hidden)
-        stores = [(rel, Store(resolve_store(self.root_dir, rel, self.allow_hidden))) for rel in found]
+        stores = [(rel, store_at(resolve_store(self.root_dir, rel, self.allow_hidden))) for rel in found]
         self.send_page(await self.build(pages.projects_page, self.base_url, stores))
 
 

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import os
 
-from .paths import resolve_store_dir
 from .postgres.url import team_url
 from .reader import StoreReader
-from .store import Store
+from .store import store_at
 
 
 def reader_for(dir: str | os.PathLike[str] | None = None, store: str | None = None) -> StoreReader:
     """A reader of the team store if one is named (argument or environment), else of the local store."""
     url = team_url(store, dir)
     if url is None:
-        return StoreReader(Store(resolve_store_dir(dir)))
+        return StoreReader(store_at(dir))
     # the team store's modules load the PostgreSQL driver: only when one is named
     from .postgres.reader import TeamReader
     from .postgres.team_store import TeamStore

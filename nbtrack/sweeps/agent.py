@@ -24,10 +24,9 @@ from typing import Any
 from .. import session
 from ..errors import UsageError
 from ..names import new_run_id
-from ..store.paths import resolve_store_dir
 from ..store.reader import StoreReader
 from ..store.records import RunRecord
-from ..store.store import Store
+from ..store.store import store_at
 from ..store.sweeps import SweepStore
 from ..tracking.config import Config
 from . import controller
@@ -52,7 +51,7 @@ def _sweep_id(path: str) -> str:
 
 
 def _store(dir: str | os.PathLike[str] | None) -> SweepStore:
-    return SweepStore(Store(resolve_store_dir(dir)))
+    return SweepStore(store_at(dir))
 
 
 def _deep_merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -92,7 +91,7 @@ def _give_assignment(record: RunRecord, cfg: Config, store_dir: Path | None) -> 
     record["project"] = assignment.project  # as in wandb, a sweep's runs live in the sweep's project
     record["sweep_id"] = assignment.sweep_id
     if call.started and store_dir is not None:
-        stored = StoreReader(Store(store_dir)).run(assignment.run_id)
+        stored = StoreReader(store_at(store_dir)).run(assignment.run_id)
         for key in _CONTINUED if stored else ():
             if stored.get(key) is not None:  # type: ignore[union-attr]
                 record[key] = stored[key]  # type: ignore[literal-required, index]

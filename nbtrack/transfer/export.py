@@ -18,9 +18,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..store import report_queries
-from ..store.paths import resolve_store_dir
 from ..store.reader import StoreReader
-from ..store.store import Store
+from ..store.store import store_at
 
 FORMATS = ("parquet", "csv", "jsonl")
 _JSON_COLUMNS = {"config", "summary", "metrics", "environment", "json"}
@@ -53,7 +52,7 @@ def export(out: str | os.PathLike[str], project: str | None = None, format: str 
     """Write the store's (or one project's) tables into directory ``out``; returns name -> file."""
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
-    reader = StoreReader(Store(resolve_store_dir(dir)))
+    reader = StoreReader(store_at(dir))
     if project is not None and project not in reader.projects():
         raise ValueError(f"no project {project!r} in {reader.store.root}; projects: {', '.join(reader.projects()) or 'none'}")
     target = Path(out)

@@ -169,7 +169,7 @@ def test_compare_brings_the_step_metrics_of_the_keys_asked_for(tmp_path):
                 wandb.log({"batch/loss": 1.0})
             wandb.log({"epoch/epoch": epoch, "epoch/loss": 1 / (1 + epoch + r)})
         wandb.finish()
-    panel = compare(project="cmp", keys=["epoch/loss"], store_root=str(tmp_path))
+    panel = compare(project="cmp", keys=["epoch/loss"], dir=tmp_path)
     keys = sorted({s["key"] for s in panel.snapshot["series"]})
     assert keys == ["epoch/epoch", "epoch/loss"]
     assert all(r["metrics"]["epoch/*"]["step_metric"] == "epoch/epoch" for r in panel.runs)
