@@ -18,6 +18,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "nbtrack"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
@@ -157,18 +159,18 @@ def layer_of(module: str, layers: list[tuple[str, list[str]]]) -> int | None:
     return None if best is None else best[1]
 
 
-def test_the_package_has_no_import_cycle():
+def test_the_package_has_no_import_cycle() -> None:
     found = cycles(import_graph())
     assert not found, "import cycles (module -> ... -> module):\n" + "\n".join(" ".join(c) for c in found)
 
 
-def test_every_module_has_a_documented_layer():
+def test_every_module_has_a_documented_layer() -> None:
     layers = documented_layers()
     missing = sorted(m for m in import_graph() if layer_of(m, layers) is None)
     assert not missing, f"modules in no layer of docs/architecture.md (add them to one): {missing}"
 
 
-def test_imports_go_down_the_layers():
+def test_imports_go_down_the_layers() -> None:
     layers = documented_layers()
     edges = import_graph()
     upward = []
@@ -181,7 +183,7 @@ def test_imports_go_down_the_layers():
     assert not upward, "imports against the layer order of docs/architecture.md:\n" + "\n".join(upward)
 
 
-def test_init_loads_no_heavy_third_party_package():
+def test_init_loads_no_heavy_third_party_package() -> None:
     code = (
         "import sys; before = set(sys.modules); import nbtrack, nbtrack.session; "
         "print('\\n'.join(sorted({m.split('.')[0] for m in set(sys.modules) - before})))"
@@ -193,7 +195,7 @@ def test_init_loads_no_heavy_third_party_package():
     assert not third_party, f"`import nbtrack.session` loads {third_party}; import them where they are used"
 
 
-def test_the_graph_sees_imports_inside_functions_and_skips_type_checking(tmp_path, monkeypatch):
+def test_the_graph_sees_imports_inside_functions_and_skips_type_checking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The checker itself: an in-function import is an edge, a TYPE_CHECKING one is not."""
     package = tmp_path / "nbtrack"
     package.mkdir()

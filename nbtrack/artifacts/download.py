@@ -27,11 +27,11 @@ _CHUNK = 1 << 20
 
 def default_root(art: Artifact) -> Path:
     """Where download() puts an artifact without a root: ./artifacts/<name>:v<N>."""
-    if art._version is None:
-        raise ValueError(f"nbtrack.Artifact.download: artifact {art._base!r} has no version yet; "
+    if art.version_index is None:
+        raise ValueError(f"nbtrack.Artifact.download: artifact {art.collection_name!r} has no version yet; "
                          "log it and call wait() first, or pass root=.")
     sep = "-" if sys.platform == "win32" else ":"
-    return Path("artifacts") / f"{art._base}{sep}v{art._version}"
+    return Path("artifacts") / f"{art.collection_name}{sep}v{art.version_index}"
 
 
 def target_of(root: str | os.PathLike[str], e: ArtifactEntry) -> Path:

@@ -87,7 +87,7 @@ class Run(WandbRunMethods):
         self.summary.restore(record.get("summary") or {})  # a resumed run keeps its summary
         self._observe = self.summary.observe
         self._remember = self.summary.remember
-        self._writer: Any = writer
+        self._writer: RunWriter | None = writer
         self._append_row = writer.rows.append if writer is not None else _Discard().append
         self._writer_warming = writer is not None  # until its first commit (see StoreWriter.wait_ready)
         self._live: LiveSession | None = None
@@ -296,7 +296,7 @@ class Run(WandbRunMethods):
         self._step = step + 1
         if not row:
             return
-        if self._writer_warming:
+        if self._writer_warming and self._writer is not None:  # warming is only ever set with a writer
             self._writer_warming = False
             self._writer.wait_ready()
         if STEP_KEY in row or TIME_KEY in row:  # a user's own "_step": the run's own wins, and goes last
