@@ -8,7 +8,8 @@ same steps and end with the same columns in the same order.
 
 To add a column to ``runs``: append ``Migration(run_columns=(("name", "TYPE"),))`` to
 ``MIGRATIONS`` and add the field to ``records.RunRecord`` (``RUN_COLUMNS`` follows from
-the migrations; a test checks the record and the columns agree).
+the migrations; ``tests/store/test_schema.py`` checks the record and the columns agree,
+and holds a fingerprint of each released migration so none is edited in place).
 
 No PRIMARY KEY/UNIQUE constraints: DuckDB checks them eagerly on UPDATE, so uniqueness
 (one ``runs`` row per id) is kept by the writer.

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import hashlib
+import json
+
 import duckdb
 import pytest
 
@@ -158,3 +161,23 @@ def test_run_record_fields_are_the_run_columns():
     mapped = to_columns({key: None for key in RunRecord.__annotations__})
     assert len(mapped) == len(RunRecord.__annotations__), "a RunRecord field has no runs column"
     assert set(mapped) == {name for name, _ in schema.RUN_COLUMNS}
+
+
+#: fingerprints of the released migrations (v1's DDL and column list included): stores in
+#: the field were built by exactly these statements, so they never change. A schema
+#: change is a new Migration appended to MIGRATIONS (and a line here).
+FROZEN = {1: "8b027cbe7da8ebbe", 2: "d933e39e2acf9281", 3: "502123e77831c8e8"}
+FROZEN_V1_COLUMNS = "efd95118583dd5c9"
+
+
+def _fingerprint(value) -> str:
+    return hashlib.sha256(json.dumps(value).encode()).hexdigest()[:16]
+
+
+def test_released_migrations_are_frozen():
+    for version, expected in FROZEN.items():
+        step = schema.MIGRATIONS[version - 1]
+        assert _fingerprint([step.ddl, step.run_columns]) == expected, (
+            f"migration v{version} changed; released migrations are frozen: append a new Migration instead")
+    assert _fingerprint(schema.V1_RUN_COLUMNS) == FROZEN_V1_COLUMNS
+    assert len(schema.MIGRATIONS) == len(FROZEN), "a new migration: add its fingerprint to FROZEN"
