@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from .api_filters import compile_filter, sort_key, value_of
 from .errors import CommError
-from .flatten import flatten_config
+from .flatten import flatten_config, flatten_nested
 from .kept_files import ALERT_KIND, HISTORY_NOTEBOOK
-from .nested import flatten_value, nested_get, prefixed
+from .nested import nested_get, prefixed
 from .projects import project_from_path, run_path
 from .run_identity import default_entity, store_url
 from .store.store import connect
@@ -92,7 +92,7 @@ class ApiSummary(dict):
     def _set(self, key: str, value: Any) -> None:
         for name in prefixed(self, key):
             super().__delitem__(name)
-        super().update(flatten_value(key, value))
+        super().update(flatten_nested({key: value}))
 
     def _write(self) -> None:
         self._run._write(summary=dict(self))

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import math
 import os
 import types
 import warnings
@@ -184,13 +183,21 @@ def histogram(key: str, value: Any, bins: int = 64) -> dict[str, Any]:
     return {"_type": "histogram", "values": counts.tolist(), "bins": edges.tolist()}
 
 
-def flatten_config(data: Mapping[str, Any], sep: str = ".") -> dict[str, Any]:
-    """Flatten nested dicts into "a.b" names (how tables show config and summary columns).
+def flatten_nested(data: Mapping[str, Any], sep: str = "/") -> dict[str, Any]:
+    """Flatten nested dicts into path names: the one rule nbtrack flattens stored values by.
 
-    Media and other ``{"_type": ...}`` dicts stay whole, as do empty dicts. Two different
-    paths never share a name: when a key that contains the separator collides with a
-    nested path, its dotted segment is shown in brackets, so ``{"a": {"b": 1}, "a.b": 2}``
-    gives ``{"a.b": 1, "[a.b]": 2}``.
+    * A non-empty mapping without a ``"_type"`` key is a level: its keys (``str`` of them)
+      join the path with ``sep``. Everything else is a leaf and kept whole: numbers, text,
+      lists, media references and other ``{"_type": ...}`` dicts, empty dicts.
+    * Below :data:`~nbtrack.plain_values.MAX_DEPTH` levels a mapping is kept whole.
+    * Two different paths never share a name: when a key that contains ``sep`` collides
+      with a nested path, its segment is shown in brackets, so ``{"a": {"b": 1}, "a.b": 2}``
+      gives ``{"a.b": 1, "[a.b]": 2}`` with ``sep="."``; a name still taken gets a ``'``.
+
+    ``"/"`` (the default) gives wandb's stored keys (``summary["a"] = {"b": 1}`` keeps
+    ``a/b``; imported runs); ``"."`` the column names tables and filters show for config
+    and summary (``flatten_config``). ``log()`` rows go through ``flatten_row``, which
+    walks the same levels but also checks keys and coerces each value for storage.
     """
     pairs: list[tuple[tuple[str, ...], Any]] = []
     _paths(pairs, (), data, 0)
@@ -208,6 +215,11 @@ def flatten_config(data: Mapping[str, Any], sep: str = ".") -> dict[str, Any]:
     return out
 
 
+def flatten_config(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Config or summary as the ``a.b`` column names tables and filters show (``flatten_nested`` with ".")."""
+    return flatten_nested(data, sep=".")
+
+
 def _paths(out: list[tuple[tuple[str, ...], Any]], prefix: tuple[str, ...], data: Mapping[Any, Any],
            depth: int) -> None:
     for key, value in data.items():
@@ -216,8 +228,3 @@ def _paths(out: list[tuple[tuple[str, ...], Any]], prefix: tuple[str, ...], data
             _paths(out, path, value, depth + 1)
         else:
             out.append((path, value))
-
-
-def is_number(value: Any) -> bool:
-    """True for finite-or-not real numbers (bools excluded), the values summaries aggregate."""
-    return type(value) in (int, float) or (isinstance(value, float) and not math.isnan(value))

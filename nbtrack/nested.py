@@ -2,8 +2,8 @@
 
 `wandb.log({"nested": {"a": 1}})` keeps the key "nested/a" (a flat column in SQL, a
 panel group in charts); wandb code then reads `summary["nested"]["a"]`. `nested_get`
-answers that read from the flat keys; `flatten_value` turns a dict assigned to a
-summary key into the same flat keys.
+answers that read from the flat keys; a dict assigned to a summary key becomes the same
+flat keys by `nbtrack.flatten.flatten_nested` (the one flattening rule).
 """
 
 from __future__ import annotations
@@ -12,21 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 SEP = "/"
-
-
-def is_plain_dict(value: Any) -> bool:
-    """A dict that is data to nest, not a typed reference (image, table, aggregates...)."""
-    return isinstance(value, Mapping) and "_type" not in value
-
-
-def flatten_value(key: str, value: Any) -> dict[str, Any]:
-    """{"key/sub/...": leaf} for a (possibly nested) plain dict, else {key: value}."""
-    if not is_plain_dict(value) or not value:
-        return {key: value}
-    out: dict[str, Any] = {}
-    for sub, inner in value.items():
-        out.update(flatten_value(f"{key}{SEP}{sub}", inner))
-    return out
 
 
 def nest(flat: Mapping[str, Any]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from .run_identity import InitOptions
 from .settings import Settings  # noqa: F401 - nbtrack.Settings is looked up here
 from .store import live_writers  # registered first: its exit drain runs after ours
 from .store.errors import NbtrackStorageWarning
+from .store.liveness import process_started_at
 from .store.paths import resolve_store_dir
 from .store.postgres.url import team_url
 from .store.records import RunRecord
@@ -162,7 +163,7 @@ def init(
         "heartbeat_at": time.time(),
         "host": socket.gethostname(),
         "pid": os.getpid(),
-        "pid_started_at": _process_started_at(),
+        "pid_started_at": process_started_at(),
         "config": cfg.as_dict(),
         "summary": {},
         "metrics": {},
@@ -289,20 +290,6 @@ def _live_enabled(live: bool | None, shell: Any) -> bool:
     if os.environ.get("NBTRACK_LIVE", "1").lower() in ("0", "false", "no", "off"):
         return False
     return notebook_hooks.is_kernel(shell)
-
-
-_process_start: list[float] = []
-
-
-def _process_started_at() -> float:
-    if not _process_start:
-        try:
-            import psutil
-
-            _process_start.append(psutil.Process().create_time())
-        except Exception:  # liveness falls back to the heartbeat
-            _process_start.append(0.0)
-    return _process_start[0]
 
 
 def forget(run: Run) -> None:

@@ -4,7 +4,8 @@ They run under the store's exclusive lock, so numbering a version there
 (``max(version) + 1``, or the existing version with the same digest) is safe against
 other processes logging the same artifact at the same moment. Logical refusals (a name
 already used with another type) are returned as ``{"error": ...}`` rather than raised,
-so they never hold back the run's other data.
+so they never hold back the run's other data. The rows are read and written by
+``nbtrack.store.artifact_rows``; this module decides what to write.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import pyarrow as pa
-
+from ..store import artifact_rows as rows
 from .manifest import ArtifactEntry, Manifest
 
 
@@ -30,48 +30,31 @@ def log_version(
 
     def apply(con: Any) -> dict[str, Any]:
         now = time.time()
-        key = [project, name]
-        found = con.execute("SELECT type FROM artifacts WHERE project = ? AND name = ?", key).fetchall()
-        if not found:
-            con.execute("INSERT INTO artifacts VALUES (?, ?, ?, ?, ?)", [*key, type, description, now])
-        elif found[0][0] != type:
-            return {"error": f"artifact {name!r} in project {project!r} has type {found[0][0]!r}, "
+        stored_type = rows.artifact_type(con, project, name)
+        if stored_type is None:
+            rows.insert_artifact(con, project, name, type, description, now)
+        elif stored_type != type:
+            return {"error": f"artifact {name!r} in project {project!r} has type {stored_type!r}, "
                              f"not {type!r}; use another name or the same type."}
         files = dict(mine)
         if incremental:  # a patch on the latest version: its files, then ours on top
-            rows = con.execute(
-                "SELECT f.path, f.sha256, f.size FROM artifact_files f JOIN artifact_aliases a "
-                "ON a.project = f.project AND a.name = f.name AND a.version = f.version "
-                "WHERE a.project = ? AND a.name = ? AND a.alias = 'latest'", key).fetchall()
-            files = {p: (s, n) for p, s, n in rows}
+            files = rows.latest_files(con, project, name)
             files.update(mine)
         manifest = Manifest({p: ArtifactEntry(p, s, n) for p, (s, n) in files.items()})
         digest = manifest.digest()
-        same = con.execute("SELECT min(version) FROM artifact_versions WHERE project = ? AND name = ? "
-                           "AND digest = ?", [*key, digest]).fetchall()[0][0]
+        same = rows.version_with_digest(con, project, name, digest)
         created = same is None
-        if created:
-            version = con.execute("SELECT coalesce(max(version) + 1, 0) FROM artifact_versions "
-                                  "WHERE project = ? AND name = ?", key).fetchall()[0][0]
-            con.execute("INSERT INTO artifact_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [*key, version, digest, description, meta_json, manifest.size, len(files),
-                         list(tags), now, run_id])
-            if files:
-                paths = sorted(files)
-                table = pa.table({"path": paths, "sha256": [files[p][0] for p in paths],
-                                  "size": pa.array([files[p][1] for p in paths], pa.int64())})
-                con.register("_nbtrack_artifact_files", table)
-                con.execute("INSERT INTO artifact_files SELECT ?, ?, ?, path, sha256, size "
-                            "FROM _nbtrack_artifact_files", [*key, version])
-                con.unregister("_nbtrack_artifact_files")
+        if same is None:
+            version = rows.next_version(con, project, name)
+            rows.insert_version(con, project, name, version, digest, description, meta_json, manifest.size,
+                                files, tags, now, run_id)
         else:
             version = same
         for alias in aliases:  # an alias names one version: move it here
-            con.execute("DELETE FROM artifact_aliases WHERE project = ? AND name = ? AND alias = ?", [*key, alias])
-            con.execute("INSERT INTO artifact_aliases VALUES (?, ?, ?, ?)", [*key, alias, version])
-        _lineage(con, run_id, project, name, version, direction, now)
-        return {"version": int(version), "created": created, "digest": digest,
-                "files": {p: v for p, v in files.items()} if incremental else None}
+            rows.move_alias(con, project, name, alias, version)
+        rows.add_lineage(con, run_id, project, name, version, direction, now)
+        return {"version": version, "created": created, "digest": digest,
+                "files": dict(files) if incremental else None}
 
     return apply
 
@@ -80,18 +63,10 @@ def record_use(run_id: str, project: str, name: str, version: int) -> Callable[[
     """An operation that records that a run used a version (lineage 'input')."""
 
     def apply(con: Any) -> dict[str, Any]:
-        _lineage(con, run_id, project, name, version, "input", time.time())
+        rows.add_lineage(con, run_id, project, name, version, "input", time.time())
         return {"version": version}
 
     return apply
-
-
-def _lineage(con: Any, run_id: str, project: str, name: str, version: int, direction: str, now: float) -> None:
-    row = [run_id, project, name, version, direction]
-    seen = con.execute("SELECT count(*) FROM lineage WHERE run_id = ? AND project = ? AND name = ? "
-                       "AND version = ? AND direction = ?", row).fetchall()[0][0]
-    if not seen:
-        con.execute("INSERT INTO lineage VALUES (?, ?, ?, ?, ?, ?)", [*row, now])
 
 
 def update_version(project: str, name: str, version: int, description: str | None, metadata: dict[str, Any],
@@ -102,22 +77,13 @@ def update_version(project: str, name: str, version: int, description: str | Non
     meta_json = json.dumps(metadata, default=str)
 
     def apply(con: Any) -> dict[str, Any]:
-        key = [project, name, version]
-        found = con.execute("SELECT count(*) FROM artifact_versions WHERE project = ? AND name = ? AND version = ?",
-                            key).fetchall()[0][0]
-        if not found:
+        if not rows.version_exists(con, project, name, version):
             return {"error": f"artifact {project}/{name}:v{version} is no longer in the store."}
-        con.execute("UPDATE artifact_versions SET description = ?, metadata = ?, tags = ? "
-                    "WHERE project = ? AND name = ? AND version = ?", [description, meta_json, list(tags), *key])
+        rows.update_version(con, project, name, version, description, meta_json, tags)
         for alias in removed:
-            con.execute("DELETE FROM artifact_aliases WHERE project = ? AND name = ? AND version = ? AND alias = ?",
-                        [*key, alias])
+            rows.remove_alias(con, project, name, version, alias)
         for alias in added:
-            con.execute("DELETE FROM artifact_aliases WHERE project = ? AND name = ? AND alias = ?",
-                        [project, name, alias])
-            con.execute("INSERT INTO artifact_aliases VALUES (?, ?, ?, ?)", [project, name, alias, version])
-        rows = con.execute("SELECT alias FROM artifact_aliases WHERE project = ? AND name = ? AND version = ? "
-                           "ORDER BY alias", key).fetchall()
-        return {"version": version, "aliases": [r[0] for r in rows]}
+            rows.move_alias(con, project, name, alias, version)
+        return {"version": version, "aliases": rows.version_aliases(con, project, name, version)}
 
     return apply

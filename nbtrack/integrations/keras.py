@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import keras
 
+from ..files import file_signature
 from ._common import _log_checkpoint, put_model_info, resolve_run
 
 if TYPE_CHECKING:
@@ -177,22 +178,14 @@ class ModelCheckpoint(keras.callbacks.ModelCheckpoint):
 
     def _save_model(self, epoch: int, batch: int | None, logs: dict[str, Any] | None) -> None:
         filepath = self._get_file_path(epoch, batch, logs)
-        before = _signature(filepath)
+        before = file_signature(filepath)
         super()._save_model(epoch, batch, logs)
-        if _signature(filepath) in (before, None):
+        if file_signature(filepath) in (before, None):
             return  # Keras decided not to save (save_best_only without improvement)
         aliases = ["latest", f"epoch_{epoch}" if batch is None else f"epoch_{epoch}_batch_{batch}"]
         run = resolve_run(self._explicit_run, "ModelCheckpoint")
         if not run.finished:
             _log_checkpoint(run, filepath, epoch, aliases, f"run_{run.id}_model")
-
-
-def _signature(path: str) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 #: wandb's names, so ``from wandb.integration.keras import ...`` code ports by changing the import.

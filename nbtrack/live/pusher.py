@@ -1,6 +1,7 @@
 """Kernel side of the live panel: drain the run's rows, keep bounded mirrors, push deltas.
 
-The run only appends ``(step, ts, {key: value})`` to ``rows``. A daemon thread wakes every
+The run only appends history rows to ``rows``: flat ``{key: value}`` dicts ending with
+``_step`` and ``_timestamp`` (``store.records.HistoryRow``). A daemon thread wakes every
 ``interval`` seconds, drains the list, folds numbers into per-series ``SeriesMirror``s
 (numpy) and media references into a bounded image list, and sends one message with the
 points that are new since the previous one (a full reset for a series that was compacted).

@@ -1,8 +1,7 @@
-"""Reading the table's data out of the store: parameterised SQL, copied out, then shaped.
+"""Shaping the table's data read out of the store (``nbtrack.store.table_queries``).
 
-``load_table`` reads only the columns a table needs (the environment, with its package
-list, is read per run when its page opens) and flattens config and summary into
-``config.<a.b>`` / ``summary.<key>`` columns.
+``load_table`` reads only the columns a table needs and flattens config and summary
+into ``config.<a.b>`` / ``summary.<key>`` columns.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import numpy as np
 
 from ..flatten import flatten_config
 from ..store.liveness import effective_state
+from ..store.table_queries import table_runs
 from .messages import Column, Rows
 
 FIXED: list[Column] = [
@@ -29,8 +29,6 @@ FIXED: list[Column] = [
     {"key": "project", "label": "project", "group": "run", "kind": "str"},
     {"key": "sweep", "label": "sweep", "group": "run", "kind": "str"},
 ]
-_SQL = ("SELECT id, project, name, notes, tags, state, created_at, finished_at, heartbeat_at, host, pid, "
-        "pid_started_at, sweep_id, config::VARCHAR AS config, summary::VARCHAR AS summary FROM runs")
 
 
 def flat(data: Any) -> dict[str, Any]:
@@ -94,12 +92,7 @@ class TableData:
 
 def load_table(reader: Any, project: str | None = None, now: float | None = None) -> TableData:
     """Read the runs of ``project`` (all projects when None) into a TableData."""
-    sql, params = _SQL, []
-    if project is not None:
-        sql += " WHERE project = ?"
-        params.append(project)
-    sql += " ORDER BY created_at DESC NULLS LAST, id"
-    table = reader.query(sql, params)
+    table = table_runs(reader, project)
     raw = table.to_pydict()
     n = table.num_rows
     data: dict[str, list[Any]] = {c["key"]: [None] * n for c in FIXED}

@@ -1,11 +1,12 @@
-"""Derive a run's effective state: a ``running`` run whose process is gone is ``crashed``."""
+"""Derive a run's effective state: a ``running`` run whose process is gone is ``crashed``.
+
+psutil is imported on first use, not with this module: ``import nbtrack`` stays fast.
+"""
 
 from __future__ import annotations
 
 import socket
 import time
-
-import psutil
 
 from .records import RunRecord, RunState
 
@@ -14,17 +15,21 @@ HEARTBEAT_TIMEOUT = 60.0
 #: tolerance when comparing process start times (pid reuse check)
 START_TOLERANCE = 1.0
 _HOST = socket.gethostname()
+_own_start: list[float] = []  # this process's creation time, once read
 
 
 def process_alive(pid: int, started_at: float | None = None) -> bool:
-    """True if ``pid`` runs on this host (not a zombie) and, if given, started at ``started_at``."""
+    """True if ``pid`` runs on this host (not a zombie) and, if known, started at ``started_at``.
+
+    ``started_at`` None or 0.0 means unknown (see ``process_started_at``): the pid alone decides.
+    """
+    import psutil
+
     try:
         proc = psutil.Process(pid)
         if proc.status() == psutil.STATUS_ZOMBIE:
             return False
-        if started_at is not None and abs(proc.create_time() - started_at) > START_TOLERANCE:
-            return False  # the pid was reused by another process
-        return True
+        return not (started_at and abs(proc.create_time() - started_at) > START_TOLERANCE)  # pid reused
     except (psutil.NoSuchProcess, psutil.ZombieProcess):
         return False
     except (ValueError, TypeError, OverflowError):  # a pid no process can have (a hand-edited store)
@@ -34,8 +39,22 @@ def process_alive(pid: int, started_at: float | None = None) -> bool:
 
 
 def process_started_at(pid: int | None = None) -> float:
-    """Creation time of a process (default: this one), for ``RunRecord.pid_started_at``."""
-    return psutil.Process(pid).create_time()
+    """Creation time of a process (default: this one, read once), for ``RunRecord.pid_started_at``.
+
+    0.0 when it cannot be read (psutil refused, or the process is gone): readers then
+    judge the run by its pid and heartbeat alone, never by a wrong start time.
+    """
+    if pid is None and _own_start:
+        return _own_start[0]
+    import psutil
+
+    try:
+        started = float(psutil.Process(pid).create_time())
+    except (psutil.Error, OSError, ValueError):  # gone, not allowed, or a pid no process can have
+        started = 0.0
+    if pid is None:
+        _own_start.append(started)
+    return started
 
 
 def effective_state(record: RunRecord, now: float | None = None) -> RunState:
@@ -52,7 +71,6 @@ def effective_state(record: RunRecord, now: float | None = None) -> RunState:
     if isinstance(beat, (int, float)) and not now - beat <= HEARTBEAT_TIMEOUT:  # NaN too
         return "crashed"
     pid = record.get("pid")
-    if record.get("host") == _HOST and pid:
-        if not process_alive(pid, record.get("pid_started_at")):
-            return "crashed"
+    if record.get("host") == _HOST and pid and not process_alive(pid, record.get("pid_started_at")):
+        return "crashed"
     return "running"

@@ -21,7 +21,3 @@ def fetch_table(con: Any, sql: str, params: Sequence[Any] | dict[str, Any] | Non
     out = rel.arrow()  # duckdb < 1.4 returns a Table here
     return out.read_all() if isinstance(out, pa.RecordBatchReader) else out
 
-
-def quote_ident(name: str) -> str:
-    """Quote an identifier for DuckDB (doubles embedded quotes)."""
-    return '"' + name.replace('"', '""') + '"'

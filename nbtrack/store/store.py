@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from . import paths, untrusted
 from .errors import NbtrackStorageWarning
@@ -196,11 +196,6 @@ def _warn_once(message: str) -> None:
         warnings.warn(message, NbtrackStorageWarning, stacklevel=4)
 
 
-def hash_bytes(data: bytes) -> str:
-    """sha256 hex digest of ``data``."""
-    return hashlib.sha256(data).hexdigest()
-
-
 def hash_file(path: str | os.PathLike[str]) -> tuple[str, int]:
     """Streamed sha256 hex digest and size of a file."""
     h = hashlib.sha256()
@@ -212,7 +207,7 @@ def hash_file(path: str | os.PathLike[str]) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-__all__: list[Any] = ["Store", "hash_bytes", "hash_file"]
+__all__ = ["Store", "connect", "hash_file", "store_at"]
 
 
 _stores: dict[str, Store] = {}

@@ -89,32 +89,38 @@ def expand_save(
     return sorted(found.items())
 
 
-class LiveFileWatcher:
-    """Remembers files saved with policy "live" and reports which changed since.
+#: what says a file changed: (mtime in ns, size, inode); an atomic replace changes the inode
+FileSignature = tuple[int, int, int]
+
+
+def file_signature(path: str | os.PathLike[str]) -> FileSignature | None:
+    """The file's (mtime_ns, size, inode) now, or None if it cannot be read (missing)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+class SavedFileWatcher:
+    """Remembers the state files were saved in and reports which changed since.
 
     ``add`` records a file as saved in its current state; ``changed`` returns the
-    (name, path) pairs whose size or mtime moved since the last ``add``/``changed``
-    and records the new state. Missing files are not reported (nothing to save) and are
-    reported again once they reappear. Thread-safe.
+    (name, path) pairs whose signature (mtime, size, inode) moved since the last
+    ``add``/``changed`` and records the new state; ``unchanged`` asks about one file
+    without recording. Missing files are not reported (nothing to save) and are reported
+    again once they reappear. Thread-safe.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._files: dict[str, tuple[Path, tuple[int, int] | None]] = {}
-
-    @staticmethod
-    def _signature(path: Path) -> tuple[int, int] | None:
-        try:
-            st = path.stat()
-        except OSError:
-            return None
-        return (st.st_mtime_ns, st.st_size)
+        self._files: dict[str, tuple[Path, FileSignature | None]] = {}
 
     def add(self, name: str, path: str | os.PathLike[str]) -> None:
         """Watch ``path`` under run name ``name`` (replacing an earlier path for it)."""
         p = Path(path).absolute()
         with self._lock:
-            self._files[name] = (p, self._signature(p))
+            self._files[name] = (p, file_signature(p))
 
     def add_all(self, entries: list[tuple[str, Path]]) -> None:
         """``add`` every (name, path) pair, e.g. the result of ``expand_save``."""
@@ -127,7 +133,7 @@ class LiveFileWatcher:
         with self._lock:
             items = list(self._files.items())
         for name, (path, old) in items:
-            new = self._signature(path)
+            new = file_signature(path)
             if new is not None and new != old:
                 out.append((name, path))
             if new != old:
@@ -135,6 +141,13 @@ class LiveFileWatcher:
                     if name in self._files and self._files[name][0] == path:
                         self._files[name] = (path, new)
         return sorted(out)
+
+    def unchanged(self, name: str, path: str | os.PathLike[str]) -> bool:
+        """True if ``name`` was saved from ``path`` and the file is still as it was then."""
+        with self._lock:
+            seen = self._files.get(name)
+        p = Path(path).absolute()
+        return seen is not None and seen[0] == p and seen[1] is not None and seen[1] == file_signature(p)
 
     def names(self) -> list[str]:
         """Run names being watched."""

@@ -22,7 +22,7 @@ from ..flatten import RESERVED_KEYS, flatten_row, is_media, to_storable
 from ..names import check_tags
 from ..run_identity import InitOptions
 from ..store.records import STEP_KEY, TIME_KEY, history_row
-from ._saved_files import absolute_glob_warning, check_policy, expand_save
+from ._saved_files import SavedFileWatcher, absolute_glob_warning, check_policy, expand_save
 from ._wandb_methods import WandbRunMethods
 from .alerts import AlertLog
 from .config import Config
@@ -81,7 +81,7 @@ class Run(WandbRunMethods):
         self.store: Store | None = store
         self.store_dir: Path | None = store.root if store is not None else None
         self._files_dir: str | None = None  # run.dir, made on first use
-        self._saved: dict[str, tuple[float, int]] = {}  # name -> (mtime, size) of what save() kept
+        self._kept = SavedFileWatcher()  # every file kept, as it was when kept
         self.config = config
         self.summary = Summary(on_change=self._push_summary, convert=self._summary_value)
         self.summary.restore(record.get("summary") or {})  # a resumed run keeps its summary
@@ -97,7 +97,7 @@ class Run(WandbRunMethods):
         self._pending: dict[str, Any] = {}
         self._next_summary_push = 0.0
         self._warned_out_of_order = False
-        self._live_files: list[tuple[str, str, tuple[float, int]]] = []
+        self._live_files = SavedFileWatcher()  # saved with policy "live": kept again at finish if changed
         self._end_files: list[tuple[str, str]] = []
         self._finished = False
         self.capture_thread: threading.Thread | None = None
@@ -419,12 +419,12 @@ class Run(WandbRunMethods):
                 continue
             self._save_file(name, str(path))
             if policy == "live":
-                self._live_files.append((name, str(path), _stat(str(path))))
+                self._live_files.add(name, path)
         return [name for name, _ in matches]
 
     def _save_file(self, name: str, path: str) -> None:
         if self._writer is not None:
-            self._saved[name] = _stat(path)
+            self._kept.add(name, path)
             self._writer.add_file(name, "file", source_path=path)
 
     def _save_run_dir(self) -> None:
@@ -435,7 +435,7 @@ class Run(WandbRunMethods):
             for fname in sorted(names):
                 path = os.path.join(folder, fname)
                 name = os.path.relpath(path, self._files_dir).replace(os.sep, "/")
-                if self._saved.get(name) != _stat(path):
+                if not self._kept.unchanged(name, path):
                     self._save_file(name, path)
 
     # -- artifacts -----------------------------------------------------------------------
@@ -500,7 +500,7 @@ class Run(WandbRunMethods):
             self._commit()
         final: RunState = state or ("finished" if not exit_code else "failed")
         self._state = final
-        changed = [(name, path) for name, path, seen in self._live_files if _stat(path) != seen]
+        changed = [(name, str(path)) for name, path in self._live_files.changed()]
         for name, path in self._end_files + changed:
             if os.path.exists(path):
                 self._save_file(name, path)
@@ -581,10 +581,3 @@ def _inside(path: str, folder: str) -> bool:
     full = os.path.abspath(os.path.expanduser(path))
     return os.path.isabs(os.path.expanduser(path)) and full.startswith(os.path.abspath(folder) + os.sep)
 
-
-def _stat(path: str) -> tuple[float, int]:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return (0.0, -1)
-    return (st.st_mtime, st.st_size)

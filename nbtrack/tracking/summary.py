@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..nested import flatten_value, nested_get, prefixed
+from ..flatten import flatten_nested
+from ..nested import nested_get, prefixed
 from ..plain_values import plain_value
 
 SUMMARY_KINDS = ("min", "max", "mean", "first", "last", "best", "none")
@@ -194,7 +195,7 @@ class Summary:
         if self.convert is not None:
             value = self.convert(key, value)  # media become stored references
         value = plain_value(value, str(key), "nbtrack.summary")
-        self._overrides.update(flatten_value(str(key), value))  # a dict is kept as flat "key/sub" entries
+        self._overrides.update(flatten_nested({str(key): value}))  # a dict is kept as flat "key/sub" entries
         self._changed()
 
     def __delitem__(self, key: str) -> None:
@@ -236,7 +237,7 @@ class Summary:
             if self.convert is not None:
                 value = self.convert(key, value)
             value = plain_value(value, str(key), "nbtrack.summary")
-            self._overrides.update(flatten_value(str(key), value))
+            self._overrides.update(flatten_nested({str(key): value}))
         self._changed()
 
     def __repr__(self) -> str:

@@ -19,12 +19,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..flatten import flatten_nested
 from ..store.convert import rows_to_arrow
 from ..store.importer import import_run
 from ..store.records import RunRecord, history_row
 from ..store.store import Store
 from . import wandb_records as wr
-from .values import flatten, set_path
+from .values import set_path
 
 _SKIP_KEYS = {"_step", "_timestamp", "_runtime", "_wandb"}
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -155,7 +156,7 @@ def read_run(run_dir: str | os.PathLike[str], store: Store, project: str | None 
             if step is None and isinstance(step_msg, bytes):
                 step = wr.first(wr.fields(step_msg), 1, 0)
             ts = values.get("_timestamp") or rec.get("created_at") or 0.0
-            flat = {k: _clean(media.convert(v)) for k, v in flatten(
+            flat = {k: _clean(media.convert(v)) for k, v in flatten_nested(
                 {k: v for k, v in values.items() if k not in _SKIP_KEYS}).items()}
             flat = {k: v for k, v in flat.items() if v is not None}
             last.update(flat)
@@ -167,7 +168,7 @@ def read_run(run_dir: str | os.PathLike[str], store: Store, project: str | None 
             exit_code = int(wr.first(msg, 1, 0))
     rec["config"].pop("_wandb", None)
     summary = {k: v for k, v in last.items()}
-    summary.update({k: media.convert(v) for k, v in flatten(
+    summary.update({k: media.convert(v) for k, v in flatten_nested(
         {k: v for k, v in summary_updates.items() if k not in _SKIP_KEYS}).items()})
     rec["summary"] = summary
     rec["project"] = project or rec.get("project") or "imported"

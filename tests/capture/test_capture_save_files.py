@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from nbtrack.tracking._saved_files import LiveFileWatcher, absolute_glob_warning, check_policy, expand_save
+from nbtrack.tracking._saved_files import SavedFileWatcher, absolute_glob_warning, check_policy, expand_save
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_check_policy():
 
 
 def test_live_watcher(tree):
-    w = LiveFileWatcher()
+    w = SavedFileWatcher()
     w.add_all(expand_save("out/*.txt"))
     assert len(w) == 2 and w.names() == ["out/a.txt", "out/b.txt"]
     assert w.changed() == []
@@ -91,3 +91,20 @@ def test_live_watcher(tree):
     assert w.changed() == []  # nothing to save
     a.write_text("back")
     assert names(w.changed()) == ["out/a.txt"]
+
+
+def test_watcher_unchanged_asks_without_recording(tree):
+    w = SavedFileWatcher()
+    a, b = tree / "out/a.txt", tree / "out/b.txt"
+    w.add("out/a.txt", a)
+    assert w.unchanged("out/a.txt", a)
+    assert not w.unchanged("out/a.txt", b)  # same name, another file
+    assert not w.unchanged("out/b.txt", b)  # never saved
+    replaced = tree / "out/a.new"
+    replaced.write_bytes(a.read_bytes())
+    st = a.stat()
+    os.replace(replaced, a)  # an atomic replace: same size, maybe the same mtime, another inode
+    os.utime(a, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert not w.unchanged("out/a.txt", a)
+    assert names(w.changed()) == ["out/a.txt"]  # asking did not record; changed() does
+    assert w.unchanged("out/a.txt", a)

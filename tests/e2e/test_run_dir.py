@@ -39,3 +39,38 @@ def test_disabled_run_dir_is_a_temporary_folder():
     run = wandb.init(project="rundir", mode="disabled")
     assert os.path.isdir(run.dir)
     run.finish()
+
+
+def test_save_policies_keep_what_each_promises(tmp_path):
+    """"live" is kept now and again at finish if it changed, "now" only now, "end" at finish."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("live.txt", "now.txt", "end.txt", "same.txt"):
+        (out / name).write_text(f"{name} at save")
+    run = wandb.init(project="policies")
+    wandb.save(str(out / "live.txt"), base_path=str(tmp_path))  # "live" is the default, as in wandb
+    wandb.save(str(out / "same.txt"), base_path=str(tmp_path), policy="live")
+    wandb.save(str(out / "now.txt"), base_path=str(tmp_path), policy="now")
+    wandb.save(str(out / "end.txt"), base_path=str(tmp_path), policy="end")
+    for name in ("live.txt", "now.txt", "end.txt"):
+        (out / name).write_text(f"{name} at finish, longer")
+    run.finish()
+    kept = wandb.sql("SELECT path, size FROM files WHERE run_id = ? AND kind = 'file' ORDER BY created_at, size",
+                     [run.id]).fetchall()
+    sizes: dict[str, list[int]] = {}
+    for path, size in kept:
+        sizes.setdefault(path, []).append(size)
+    def at_save(name: str) -> int:
+        return len(f"{name} at save")
+
+    def at_finish(name: str) -> int:
+        return len(f"{name} at finish, longer")
+
+    assert sizes == {
+        "out/live.txt": [at_save("live.txt"), at_finish("live.txt")],
+        "out/same.txt": [at_save("same.txt")],  # unchanged: not kept twice
+        "out/now.txt": [at_save("now.txt")],
+        "out/end.txt": [at_finish("end.txt")],
+    }
+    latest = {f.name: f.read() for f in wandb.Api().run(run.id).files() if not f.name.startswith("code/")}
+    assert latest["out/live.txt"] == b"live.txt at finish, longer" and latest["out/now.txt"] == b"now.txt at save"

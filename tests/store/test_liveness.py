@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
 
+import psutil
 from store_records import make_run
 
 from nbtrack.store.liveness import effective_state, process_started_at
@@ -42,3 +44,16 @@ def test_stale_heartbeat_other_host_is_crashed(store):
         upsert_run(con, "remote2", fresh)
     states = {r["id"]: r["state"] for r in StoreReader(store).runs()}
     assert states == {"remote": "crashed", "remote2": "running"}
+
+
+def test_unknown_start_time_leaves_the_pid_to_decide():
+    """A run whose start time could not be read (0.0) is judged by its pid and heartbeat."""
+    assert effective_state(make_run(pid_started_at=0.0)) == "running"
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    assert process_started_at(proc.pid) == 0.0  # gone: unknown, not an error
+    assert effective_state(make_run(pid=proc.pid, pid_started_at=0.0)) == "crashed"
+
+
+def test_own_start_time_is_the_process_creation_time():
+    assert process_started_at() == process_started_at(os.getpid()) == psutil.Process().create_time()

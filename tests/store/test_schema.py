@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import hashlib
+import json
+
 import duckdb
 import pytest
 
@@ -7,6 +10,8 @@ from nbtrack.store import schema
 from nbtrack.store.errors import StoreVersionError
 from nbtrack.store.paths import resolve_store_dir
 from nbtrack.store.reader import StoreReader
+from nbtrack.store.records import RunRecord
+from nbtrack.store.runsql import to_columns
 
 
 def test_resolve_store_dir(tmp_path, monkeypatch):
@@ -91,3 +96,88 @@ def test_old_store_is_migrated_on_read(store):
     assert StoreReader(store).runs() == []
     with store.read() as con:
         assert schema.schema_version(con) == schema.SCHEMA_VERSION
+
+
+# -- frozen migrations: fresh and old stores reach the same head ------------------------
+
+def _columns(con) -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in con.execute("DESCRIBE runs").fetchall()]
+
+
+def _tables(con) -> set[str]:
+    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
+
+def _v1_store():
+    """A store as the first release left it: v1's frozen DDL, version 1, one run in it."""
+    con = duckdb.connect()
+    for ddl in schema.V1_DDL:
+        con.execute(ddl)
+    con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.execute("INSERT INTO runs (id, project, name, config) VALUES ('r1', 'p', 'old-run', '{\"lr\": 0.1}')")
+    return con
+
+
+def test_v1_ddl_is_the_frozen_column_list():
+    con = _v1_store()
+    assert _columns(con) == list(schema.V1_RUN_COLUMNS)
+    later = {name for name, _ in schema.RUN_COLUMNS} - {name for name, _ in schema.V1_RUN_COLUMNS}
+    assert later == {"sweep_id"}  # added by an ALTER in v3, so v1 must not have it
+
+
+def test_fresh_store_reaches_head_with_every_column():
+    con = duckdb.connect()
+    assert schema.ensure_schema(con) == schema.SCHEMA_VERSION
+    assert _columns(con) == schema.RUN_COLUMNS
+    assert {"runs", "history", "files", "artifacts", "lineage", "sweeps", "sweep_runs"} <= _tables(con)
+
+
+def test_v1_store_reaches_head_and_keeps_its_rows():
+    con = _v1_store()
+    assert schema.schema_version(con) == 1
+    assert schema.ensure_schema(con) == schema.SCHEMA_VERSION
+    fresh = duckdb.connect()
+    schema.ensure_schema(fresh)
+    assert _columns(con) == _columns(fresh) == schema.RUN_COLUMNS
+    assert _tables(con) == _tables(fresh)
+    assert con.execute("SELECT id, name, config->>'lr', sweep_id FROM runs").fetchall() == [("r1", "old-run", "0.1", None)]
+
+
+@pytest.mark.parametrize("start", ["fresh", "v1"])
+def test_a_new_alter_migration_applies_to_fresh_and_old_stores(start):
+    con = duckdb.connect() if start == "fresh" else _v1_store()
+    added = schema.Migration(run_columns=(("deleted_at", "DOUBLE"), ("deleted_by", "VARCHAR")))
+    migrations = [*schema.MIGRATIONS, added]
+    assert schema.ensure_schema(con, migrations) == schema.SCHEMA_VERSION + 1
+    assert _columns(con) == schema.run_columns(migrations) == [*schema.RUN_COLUMNS, ("deleted_at", "DOUBLE"),
+                                                               ("deleted_by", "VARCHAR")]
+    con.execute("INSERT INTO runs (id, deleted_at) VALUES ('r2', 5.0)")
+    assert con.execute("SELECT deleted_at FROM runs WHERE id = 'r2'").fetchall() == [(5.0,)]
+
+
+def test_run_record_fields_are_the_run_columns():
+    """A new column is one migration plus one RunRecord field: both or the test fails."""
+    mapped = to_columns({key: None for key in RunRecord.__annotations__})
+    assert len(mapped) == len(RunRecord.__annotations__), "a RunRecord field has no runs column"
+    assert set(mapped) == {name for name, _ in schema.RUN_COLUMNS}
+
+
+#: fingerprints of the released migrations (v1's DDL and column list included): stores in
+#: the field were built by exactly these statements, so they never change. A schema
+#: change is a new Migration appended to MIGRATIONS (and a line here).
+FROZEN = {1: "8b027cbe7da8ebbe", 2: "d933e39e2acf9281", 3: "502123e77831c8e8"}
+FROZEN_V1_COLUMNS = "efd95118583dd5c9"
+
+
+def _fingerprint(value) -> str:
+    return hashlib.sha256(json.dumps(value).encode()).hexdigest()[:16]
+
+
+def test_released_migrations_are_frozen():
+    for version, expected in FROZEN.items():
+        step = schema.MIGRATIONS[version - 1]
+        assert _fingerprint([step.ddl, step.run_columns]) == expected, (
+            f"migration v{version} changed; released migrations are frozen: append a new Migration instead")
+    assert _fingerprint(schema.V1_RUN_COLUMNS) == FROZEN_V1_COLUMNS
+    assert len(schema.MIGRATIONS) == len(FROZEN), "a new migration: add its fingerprint to FROZEN"
