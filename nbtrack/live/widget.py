@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import logging
 import pathlib
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import anywidget
@@ -13,6 +15,7 @@ import traitlets
 
 from .code import STATIC, shared_code, shared_code_wanted
 from .histograms import HIST_BINS
+from .messages import RunInfo
 from .svg import SvgHist, SvgSeries, render_svg
 
 _MISSING_ESM = """
@@ -53,7 +56,7 @@ class LivePanel(anywidget.AnyWidget):
     uid = traitlets.Unicode().tag(sync=True)  # keys the browser's per-model store (views get proxies, not the model)
     mode = traitlets.Unicode("live").tag(sync=True)  # "live" | "compare"
     run = traitlets.Dict().tag(sync=True)  # messages.RunInfo of the live run
-    runs = traitlets.List().tag(sync=True)  # RunInfo of compared runs (compare mode)
+    runs: traitlets.List[RunInfo] = traitlets.List().tag(sync=True)  # RunInfo of compared runs (compare mode)
     snapshot = traitlets.Dict().tag(sync=True)  # messages.Snapshot: compact resync state, saved
     code_ref = traitlets.Unicode().tag(sync=True)  # model id of the WidgetCode holding the bundle
     code_digest = traitlets.Unicode().tag(sync=True)  # which bundle (a page imports each one once)
@@ -61,10 +64,17 @@ class LivePanel(anywidget.AnyWidget):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("uid", uuid.uuid4().hex)
         super().__init__(**kwargs)
-        self._resync_handlers: list[Any] = []
+        self._resync_handlers: list[Callable[[], None]] = []
         self.on_msg(self._on_custom)
 
-    def _on_custom(self, _w: Any, content: Any, _buffers: Any) -> None:
+    def on_resync(self, handler: Callable[[], None]) -> None:
+        """Call ``handler`` (in the kernel's thread) when a page asks for full resets
+        (messages.ResyncMsg: it saw a gap in the deltas)."""
+        self._resync_handlers.append(handler)
+
+    def _on_custom(self, _w: object, content: object, _buffers: object) -> None:
+        # the only browser->kernel message is PanelBrowserMsg (a ResyncMsg); anything else
+        # comes from a page with another bundle version and is ignored
         if isinstance(content, dict) and content.get("type") == "resync":
             for h in self._resync_handlers:
                 h()
@@ -73,7 +83,7 @@ class LivePanel(anywidget.AnyWidget):
         """The static picture of the current snapshot (no browser needed)."""
         infos = [r for r in [self.run, *self.runs] if r]
         names = {r.get("id"): r.get("name") or r.get("id") for r in infos}
-        metrics = {r.get("id"): r.get("metrics") or {} for r in infos}
+        metrics = {r.get("id", ""): r.get("metrics") or {} for r in infos}
         order = [r.get("id") for r in infos]
         series: list[SvgSeries] = []
         for s in self.snapshot.get("series", []):
@@ -94,7 +104,7 @@ class LivePanel(anywidget.AnyWidget):
             try:
                 data["image/svg+xml"] = self.svg()
             except Exception:  # a picture is a nicety; never break the display
-                pass
+                logging.getLogger(__name__).debug("no static picture of the panel", exc_info=True)
         return bundle
 
 
