@@ -3,7 +3,7 @@
 anywidget syncs ``_esm`` as a trait of each widget instance: every panel would send the
 ~70 KB bundle to the browser again and a saved notebook would store it once per panel
 (116-148 KB per panel). Instead one hidden ``WidgetCode`` model per kernel holds the
-bundle and its CSS; each panel's ``_esm`` is a small loader (js/src/loader.ts) that finds
+bundle and its CSS; each panel's ``_esm`` is a small loader (js/src/live/loader.ts) that finds
 that model by its id (``code_ref``), imports the bundle once per page and delegates to
 it. The holder is never displayed, yet a saved notebook keeps it: the widget manager
 saves the state of every model it knows (JupyterLab and Notebook 7 with saveState,

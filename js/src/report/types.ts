@@ -1,6 +1,6 @@
 // Mirror of the JSON that nbtrack/reports/collect.py writes (see nbtrack/reports/pack.py for
 // the block that carries it). Keep the two in step.
-import type { Cell, Column, ImportanceRow, Rows } from "../table/messages";
+import type { NotebookCell, Column, ImportanceRow, Rows } from "../shared/protocol.gen";
 
 export interface ReportRun {
   id: string;
@@ -69,7 +69,7 @@ export interface ReportMeta {
   images: ReportImages[];
   tables: ReportTable[];
   details: Record<string, ReportDetail>;
-  code: Record<string, Cell[]>;
+  code: Record<string, NotebookCell[]>;
   links: { run?: string; project?: string };
   arrays: [number, number, "f8" | "f4"][];
 }

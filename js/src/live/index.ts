@@ -5,12 +5,12 @@
 // the loader caught while it fetched this bundle come in `pending`.
 import type { AnyModel, AnyWidget } from "@anywidget/types";
 import "uplot/dist/uPlot.min.css";
-import "./styles.css";
-import type { KernelMsg, PanelTraits } from "./messages";
+import "../shared/styles.css";
+import type { PanelKernelMsg, PanelTraits } from "../shared/protocol.gen";
 import { PanelView } from "./panel";
 import { attachStore, getStore } from "./store";
 
-export type Pending = [KernelMsg, unknown[]][];
+export type Pending = [PanelKernelMsg, unknown[]][];
 
 interface InitContext {
   model: AnyModel<PanelTraits>;
