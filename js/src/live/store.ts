@@ -53,6 +53,9 @@ function grow(a: Float64Array, need: number): Float64Array {
   return b;
 }
 
+/** What the store needs of the widget model: its traits and a way to ask for a resync. */
+export type PanelModel = Pick<AnyModel<PanelTraits>, "get" | "send">;
+
 export class PanelStore {
   series = new Map<string, Series>();
   earlier = new Map<string, Series>();
@@ -70,9 +73,9 @@ export class PanelStore {
   openSections = new Map<string, boolean>(); // the user's section toggles (kept across re-renders)
   private listeners = new Set<() => void>();
   private blobUrls = new Set<string>();
-  private lastResync = 0;
+  private lastResync = -Infinity; // performance.now() starts at page load: 0 would mute the first 5 s
 
-  constructor(private model: AnyModel<PanelTraits>) {
+  constructor(private model: PanelModel) {
     this.adoptSnapshot(model.get("snapshot"));
   }
 
