@@ -4,6 +4,7 @@ import type { AnyModel } from "@anywidget/types";
 import { bytesOf, float64, float64FromBase64, fromBase64 } from "../shared/buffers";
 import type { HistData } from "../shared/charts/layout";
 import type { ImageStep } from "../shared/images";
+import { seriesId } from "../shared/util";
 import type { DeltaMsg, HistDelta, NoSnapshot, PanelKernelMsg, PanelTraits, RunInfo, SnapHist, SnapSeries, Snapshot } from "../shared/protocol.gen";
 
 export interface Series {
@@ -23,7 +24,7 @@ export interface Series {
 const IMAGE_STEPS = 64;
 const HIST_STEPS = 64; // per key, thinned by half when full (latest kept), as the kernel does
 
-export const sid = (run: string, key: string) => run + "\u0000" + key;
+export const sid = seriesId;
 
 function histFromSnap(h: SnapHist): HistData {
   const raw = fromBase64(h.counts);

@@ -1,6 +1,7 @@
 // Mirror of the JSON that nbtrack/reports/collect.py writes (see nbtrack/reports/pack.py for
 // the block that carries it). Keep the two in step.
-import type { NotebookCell, Column, ImportanceRow, Rows } from "../shared/protocol.gen";
+import type { ImageStep } from "../shared/images";
+import type { Column, ImportanceReply, NotebookCell, Rows } from "../shared/protocol.gen";
 
 export interface ReportRun {
   id: string;
@@ -25,17 +26,13 @@ export interface ReportSeries {
   y: number;
 }
 
-export interface ReportImportance {
-  metric: string;
-  method: string;
-  rows: ImportanceRow[];
-  n: number;
-}
+/** Parameter importance for one metric, as the runs table's importance reply has it. */
+export type ReportImportance = ImportanceReply;
 
 export interface ReportImages {
   run: string;
   key: string;
-  steps: { step: number; items: { caption: string | null; w: number | null; h: number | null; src: string | null }[] }[];
+  steps: ImageStep[];
 }
 
 export interface ReportTable {

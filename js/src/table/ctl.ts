@@ -8,8 +8,8 @@ import { type Answer, type Call, type RequestBody, Rpc } from "./rpc";
 export class Ctl {
   rpc: Rpc;
   data: TableData;
-  curves = new Map<string, { x: Float64Array; y: Float64Array }>(); // run \0 key
-  inflight = new Set<string>(); // run \0 key requested, not answered yet
+  curves = new Map<string, { x: Float64Array; y: Float64Array }>(); // by seriesId(run, key)
+  inflight = new Set<string>(); // seriesId(run, key) requested, not answered yet
   waiting = false;
   waitingWhat: string[] = [];
   status = "";

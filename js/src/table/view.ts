@@ -2,7 +2,7 @@
 // and below it the selected runs' curves, parallel coordinates and parameter importance;
 // a run's page replaces the grid while open.
 import { float64 } from "../shared/buffers";
-import { PALETTE, h } from "../shared/util";
+import { PALETTE, h, seriesId } from "../shared/util";
 import type { Ctl } from "./ctl";
 import type { Brush } from "./data";
 import { DetailView } from "./detail";
@@ -287,10 +287,10 @@ export class TableView implements GridHost {
     const ids = [...this.selected];
     if (!key || !ids.length) return;
     const inflight = this.ctl.inflight;
-    const missing = ids.filter((id) => !this.ctl.curves.has(id + "\u0000" + key) && !inflight.has(id + "\u0000" + key));
+    const missing = ids.filter((id) => !this.ctl.curves.has(seriesId(id, key)) && !inflight.has(seriesId(id, key)));
     const draw = () => {
-      const series = ids.filter((id) => this.ctl.curves.has(id + "\u0000" + key)).map((id) => {
-        const c = this.ctl.curves.get(id + "\u0000" + key)!;
+      const series = ids.filter((id) => this.ctl.curves.has(seriesId(id, key))).map((id) => {
+        const c = this.ctl.curves.get(seriesId(id, key))!;
         const i = d.ids.indexOf(id);
         return { run: id, label: i >= 0 ? d.text("name", i) : id, color: this.colors.get(id) || PALETTE[0], x: c.x, y: c.y };
       });
@@ -309,22 +309,22 @@ export class TableView implements GridHost {
     const ids = [...this.curveQueue];
     this.curveQueue.clear();
     const inflight = this.ctl.inflight;
-    for (const id of ids) inflight.add(id + "\u0000" + key);
+    for (const id of ids) inflight.add(seriesId(id, key));
     try {
       const width = Math.max(400, Math.floor(this.root.clientWidth || 800));
       const t0 = performance.now();
       const { reply, buffers } = await this.ctl.request("curves", { ids, key, width }, "curves");
-      for (const id of ids) this.ctl.curves.set(id + "\u0000" + key, { x: new Float64Array(0), y: new Float64Array(0) });
+      for (const id of ids) this.ctl.curves.set(seriesId(id, key), { x: new Float64Array(0), y: new Float64Array(0) });
       for (const s of reply.series) {
         const all = float64(buffers[s.buf]);
-        this.ctl.curves.set(s.run + "\u0000" + key, { x: all.slice(0, s.n), y: all.slice(s.n, 2 * s.n) });
+        this.ctl.curves.set(seriesId(s.run, key), { x: all.slice(0, s.n), y: all.slice(s.n, 2 * s.n) });
       }
       this.overlay.el.dataset.fetchMs = (performance.now() - t0).toFixed(1);
       this.overlay.setStatus("");
     } catch (e) {
       this.overlay.setStatus((e as Error).message);
     } finally {
-      for (const id of ids) inflight.delete(id + "\u0000" + key);
+      for (const id of ids) inflight.delete(seriesId(id, key));
     }
     if (this.lower === "curves") this.drawCurves();
   }
