@@ -8,13 +8,11 @@
 //    system/* always against time (relative, or wall time when chosen);
 //  - each setting comes from the key's own definition when that sets it, else from the
 //    first glob pattern that matches and sets it.
+import type { MetricMeta } from "../protocol.gen";
 import { seriesId, sortedPair } from "../util";
 import { valueUnit, type Unit } from "./units";
 
-export interface MetricMeta {
-  step_metric?: string | null;
-  hidden?: boolean;
-}
+export type { MetricMeta };
 
 export interface SeriesData {
   id: string;
