@@ -25,6 +25,20 @@ import traitlets
 
 STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
 
+#: the ``_esm`` of a widget whose bundle was not built: it says how to build it
+MISSING_ESM = """
+export default { render({ el }) {
+  el.textContent = "nbtrack: the widget bundle is missing (build it with `npm run build` in js/).";
+} };
+"""
+
+
+def widget_asset(name: str, fallback: str) -> pathlib.Path | str:
+    """A built file of nbtrack/static/ for a widget's ``_esm``/``_css`` (anywidget reads a
+    path, and watches it in development), or ``fallback`` when it was not built."""
+    p = STATIC / name
+    return p if p.is_file() else fallback
+
 
 class WidgetCode(anywidget.AnyWidget):
     """Holds the live panel's bundle and CSS for the loaders of every panel. Not displayed."""

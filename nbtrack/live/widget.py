@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import pathlib
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -13,24 +12,13 @@ import anywidget
 import numpy as np
 import traitlets
 
-from .code import STATIC, shared_code, shared_code_wanted
+from .code import MISSING_ESM, STATIC, shared_code, shared_code_wanted, widget_asset
 from .histograms import HIST_BINS
-from .messages import RunInfo
+from .messages import RunInfo, SnapHist, SnapSeries
 from .svg import SvgHist, SvgSeries, render_svg
 
-_MISSING_ESM = """
-export default { render({ el }) {
-  el.textContent = "nbtrack: the widget bundle is missing (build it with `npm run build` in js/).";
-} };
-"""
 
-
-def _asset(name: str, fallback: str) -> pathlib.Path | str:
-    p = STATIC / name
-    return p if p.is_file() else fallback
-
-
-def decode_series(s: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def decode_series(s: SnapSeries) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(x, t, y) arrays of a snapshot series (see messages.SnapSeries)."""
     x = np.frombuffer(base64.b64decode(s["x"]), "<f4" if s.get("xk") == "f4" else "<f8").astype(float)
     t = np.frombuffer(base64.b64decode(s["t"]), "<f4").astype(float) + float(s.get("t0", 0.0))
@@ -38,7 +26,7 @@ def decode_series(s: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return x, t, y
 
 
-def decode_hist(h: dict[str, Any]) -> np.ndarray:
+def decode_hist(h: SnapHist) -> np.ndarray:
     """The (steps x bins) 0..255 intensities of a snapshot histogram (messages.SnapHist)."""
     raw = np.frombuffer(base64.b64decode(h.get("counts", "")), np.uint8)
     bins = int(h.get("bins") or HIST_BINS)
@@ -51,7 +39,7 @@ class LivePanel(anywidget.AnyWidget):
     Its ``_esm`` is a small loader that takes the code from the kernel's shared
     ``WidgetCode`` model named by ``code_ref`` (see nbtrack/live/code.py)."""
 
-    _esm = _asset("loader.js", _MISSING_ESM)
+    _esm = widget_asset("loader.js", MISSING_ESM)
 
     uid = traitlets.Unicode().tag(sync=True)  # keys the browser's per-model store (views get proxies, not the model)
     mode = traitlets.Unicode("live").tag(sync=True)  # "live" | "compare"
@@ -111,8 +99,8 @@ class LivePanel(anywidget.AnyWidget):
 class InlineLivePanel(LivePanel):
     """A panel carrying its own copy of the code (NBTRACK_WIDGET_CODE=inline, Colab)."""
 
-    _esm = _asset("widget.js", _MISSING_ESM)
-    _css = _asset("widget.css", "")
+    _esm = widget_asset("widget.js", MISSING_ESM)
+    _css = widget_asset("widget.css", "")
 
 
 def make_panel(**traits: Any) -> LivePanel:

@@ -15,22 +15,17 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ..live.widget import _MISSING_ESM, STATIC
+from ..live.code import MISSING_ESM, widget_asset
 from .messages import Column, ReplyHead, StaleMsg
 from .service import PAGE_ROWS, TableService
-
-
-def _asset(name: str, fallback: str) -> Any:
-    p = STATIC / name
-    return p if p.is_file() else fallback
 
 
 class RunsTable(anywidget.AnyWidget):
     """Runs of a project: sort, filter, select, overlay curves, parallel coordinates,
     parameter importance, a page per run (config, environment, files, code) and diffs."""
 
-    _esm = _asset("table.js", _MISSING_ESM)
-    _css = _asset("table.css", "")
+    _esm = widget_asset("table.js", MISSING_ESM)
+    _css = widget_asset("table.css", "")
 
     uid = traitlets.Unicode().tag(sync=True)
     project = traitlets.Unicode(allow_none=True).tag(sync=True)
