@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from nbtrack.live import LivePanel, LiveFeed  # noqa: E402
+from nbtrack.live import LiveFeed, LivePanel  # noqa: E402
 from nbtrack.live.mirror import SeriesMirror, m4_indices  # noqa: E402
 from nbtrack.live.pusher import LiveData, Pusher  # noqa: E402
 from nbtrack.live.svg import SvgSeries, render_svg  # noqa: E402
