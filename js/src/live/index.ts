@@ -1,5 +1,5 @@
 // nbtrack live panel: anywidget entry point (the bundle the kernel's WidgetCode holds;
-// js/src/loader.ts imports it once per page and delegates here).
+// loader.ts imports it once per page and delegates here).
 // initialize() runs once per model at comm open, before any view: it registers the
 // message handler so pushed points are kept even while no view is on screen. Messages
 // the loader caught while it fetched this bundle come in `pending`.
