@@ -23,7 +23,7 @@ let status = 1;
 try {
   const result = await esbuild.build({
     entryPoints: files, outdir: out, outbase: here, outExtension: { ".js": ".mjs" },
-    bundle: true, platform: "node", format: "esm", target: ["node20"], sourcemap: "inline",
+    bundle: true, platform: "node", format: "esm", target: ["node18"], sourcemap: "inline",
     loader: { ".css": "empty" }, logLevel: "error", metafile: true,
   });
   const outputs = Object.keys(result.metafile.outputs).filter((f) => f.endsWith(".mjs")).map((f) => path.resolve(f));
