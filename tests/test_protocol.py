@@ -49,7 +49,7 @@ def test_every_python_protocol_name_reaches_typescript() -> None:
 
 def _synced(widget: type[HasTraits]) -> set[str]:
     traits = widget.class_traits(sync=True)
-    return {name for name in traits if not name.startswith("_")} - {"comm", "keys", "layout", "tabbable", "tooltip"}
+    return {name for name in traits if not name.startswith("_")} - {"layout", "tabbable", "tooltip"}  # DOMWidget's own
 
 
 @pytest.mark.parametrize(("widget", "typed"), [(LivePanel, PanelTraits), (WidgetCode, CodeTraits),
