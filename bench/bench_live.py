@@ -24,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nbtrack.live import LiveSession  # noqa: E402
+from nbtrack.live import LiveFeed  # noqa: E402
 from nbtrack.live.pusher import LiveData, Pusher  # noqa: E402
 from nbtrack.store.records import history_row  # noqa: E402
 
@@ -83,7 +83,7 @@ def bench_kernel_overhead() -> None:
     base, with_pusher, sends = [], [], []
     for _ in range(3):
         base.append(paced([]))
-        live = LiveSession({"id": "b", "name": "b", "project": "p", "state": "running", "started_at": time.time()},
+        live = LiveFeed({"id": "b", "name": "b", "project": "p", "state": "running", "started_at": time.time()},
                            earlier_runs=0)
         with_pusher.append(paced(live.rows))
         live.close()
@@ -98,7 +98,7 @@ def bench_kernel_overhead() -> None:
 def bench_sizes() -> None:
     js = (ROOT / "nbtrack/static/widget.js").read_bytes()
     css = (ROOT / "nbtrack/static/widget.css").read_bytes()
-    live = LiveSession({"id": "s", "name": "s", "project": "p", "state": "running", "started_at": time.time()},
+    live = LiveFeed({"id": "s", "name": "s", "project": "p", "state": "running", "started_at": time.time()},
                        earlier_runs=0)
     for i in range(100_000):
         live.rows.append(history_row(i, 1e9 + i, {"train/loss": 1 / (i + 1), "train/acc": i % 9, "val/loss": 0.3,
@@ -118,9 +118,9 @@ def bench_sizes() -> None:
 
 LATENCY_SETUP = """\
 import time
-from nbtrack.live import LiveSession
+from nbtrack.live import LiveFeed
 from nbtrack.store.records import history_row
-live = LiveSession({"id": "lat", "name": "latency", "project": "bench", "state": "running", "started_at": time.time()},
+live = LiveFeed({"id": "lat", "name": "latency", "project": "bench", "state": "running", "started_at": time.time()},
                    earlier_runs=0)
 live.show()
 """
@@ -135,9 +135,9 @@ print("SENT", sent)
 """
 BIG_SETUP = """\
 import time, math
-from nbtrack.live import LiveSession
+from nbtrack.live import LiveFeed
 from nbtrack.store.records import history_row
-big = LiveSession({"id": "big", "name": "1M steps", "project": "bench", "state": "running", "started_at": time.time()},
+big = LiveFeed({"id": "big", "name": "1M steps", "project": "bench", "state": "running", "started_at": time.time()},
                   earlier_runs=0, push_interval=3600)
 for i in range(1_000_000):
     big.rows.append(history_row(i, 1e9 + i * 0.01, {"loss": math.exp(-i / 2e5) + 0.01 * math.sin(i), "acc": 1 - math.exp(-i / 3e5), "lr": 0.1}))

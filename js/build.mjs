@@ -1,5 +1,5 @@
-// Bundles src/index.ts into ../nbtrack/static/widget.js (+ widget.css) for the live panel,
-// src/loader.ts into loader.js (each panel's small `_esm`: it imports widget.js from the
+// Bundles src/live/index.ts into ../nbtrack/static/widget.js (+ widget.css) for the live panel,
+// src/live/loader.ts into loader.js (each panel's small `_esm`: it imports widget.js from the
 // kernel's shared WidgetCode model, see nbtrack/live/code.py), src/table/entry.ts into
 // table.js (+ table.css) for the runs table, and src/report/entry.ts into report.js
 // (+ report.css), inlined into report files and the /nbtrack/ server pages; they share
@@ -12,8 +12,8 @@ import path from "node:path";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const options = {
   entryPoints: {
-    widget: path.join(here, "src/index.ts"),
-    loader: path.join(here, "src/loader.ts"),
+    widget: path.join(here, "src/live/index.ts"),
+    loader: path.join(here, "src/live/loader.ts"),
     table: path.join(here, "src/table/entry.ts"),
     report: path.join(here, "src/report/entry.ts"),
   },

@@ -207,14 +207,14 @@ def init(
             where += f", shipped to {run.team_shipper.location}"
         print(f"nbtrack: run {run.name} ({run.id}) in project {run.project!r}, {where}", file=sys.stderr)
     elif _live_enabled(live, shell):
-        from .live.session import LiveSession
+        from .live import LiveFeed
 
-        session = LiveSession(
+        feed = LiveFeed(
             {"id": run.id, "name": run.name, "project": run.project, "state": "running", "started_at": run.start_time},
             store_dir=store_dir,
         )
-        run.attach_live(session)
-        session.show()
+        run.attach_live(feed)
+        feed.show()
     return run
 
 

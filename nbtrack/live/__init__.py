@@ -1,6 +1,6 @@
 """Live learning curves in the notebook: an anywidget the kernel pushes to."""
 
-from .session import LiveRunInfo, LiveSession, compare
+from .feed import LiveFeed, LiveRunInfo, compare
 from .widget import LivePanel
 
-__all__ = ["LivePanel", "LiveRunInfo", "LiveSession", "compare"]
+__all__ = ["LivePanel", "LiveRunInfo", "LiveFeed", "compare"]

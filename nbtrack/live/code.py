@@ -3,7 +3,7 @@
 anywidget syncs ``_esm`` as a trait of each widget instance: every panel would send the
 ~70 KB bundle to the browser again and a saved notebook would store it once per panel
 (116-148 KB per panel). Instead one hidden ``WidgetCode`` model per kernel holds the
-bundle and its CSS; each panel's ``_esm`` is a small loader (js/src/loader.ts) that finds
+bundle and its CSS; each panel's ``_esm`` is a small loader (js/src/live/loader.ts) that finds
 that model by its id (``code_ref``), imports the bundle once per page and delegates to
 it. The holder is never displayed, yet a saved notebook keeps it: the widget manager
 saves the state of every model it knows (JupyterLab and Notebook 7 with saveState,
@@ -24,6 +24,20 @@ import anywidget
 import traitlets
 
 STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
+
+#: the ``_esm`` of a widget whose bundle was not built: it says how to build it
+MISSING_ESM = """
+export default { render({ el }) {
+  el.textContent = "nbtrack: the widget bundle is missing (build it with `npm run build` in js/).";
+} };
+"""
+
+
+def widget_asset(name: str, fallback: str) -> pathlib.Path | str:
+    """A built file of nbtrack/static/ for a widget's ``_esm``/``_css`` (anywidget reads a
+    path, and watches it in development), or ``fallback`` when it was not built."""
+    p = STATIC / name
+    return p if p.is_file() else fallback
 
 
 class WidgetCode(anywidget.AnyWidget):

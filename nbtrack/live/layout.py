@@ -1,6 +1,6 @@
 """Which metrics get a chart, in which section, against which x axis, in which unit.
 
-The browser's twin is js/src/charts/layout.ts and js/src/charts/units.ts: keep them in
+The browser's twin is js/src/shared/charts/layout.ts and js/src/shared/charts/units.ts: keep them in
 step. The rules, as wandb and TensorBoard lay charts out:
 
 - one chart per metric key; sections by the key's prefix before the first "/"

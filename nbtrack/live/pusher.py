@@ -26,7 +26,9 @@ from .messages import (
     ImageDelta,
     ImageItem,
     SeriesDelta,
+    SnapImageItem,
     SnapImages,
+    SnapImageStep,
     SnapSeries,
     Snapshot,
 )
@@ -100,9 +102,10 @@ class LiveData:
                 j += 1
             rows = batch[i:j] if (i, j) != (0, n) else batch
             m = j - i
-            st = tt = None
+            st: np.ndarray | None = None
+            tt: np.ndarray | None = None
             for k in keys:
-                if k == STEP_KEY or k == TIME_KEY:
+                if k in (STEP_KEY, TIME_KEY):
                     continue
                 v0 = rows[0][k]
                 if type(v0) in _NUMERIC:
@@ -111,7 +114,7 @@ class LiveData:
                     except (TypeError, ValueError):
                         y = None
                     if y is not None:
-                        if st is None:
+                        if st is None or tt is None:
                             st = np.fromiter((r[STEP_KEY] for r in rows), float, m)
                             tt = np.fromiter((r[TIME_KEY] for r in rows), float, m)
                         acc.setdefault(k, []).append((st, tt, y))
@@ -220,9 +223,9 @@ class LiveData:
         images: list[SnapImages] = []
         budget = SNAPSHOT_IMAGE_BYTES
         for key, steps in self.images.items():
-            kept = []
+            kept: list[SnapImageStep] = []
             for step, items in reversed(steps):  # newest first until the byte budget is spent
-                out = []
+                out: list[SnapImageItem] = []
                 for it in items:
                     sha = str(it.get("sha256", ""))
                     png = _thumbnail(sha) if sha and budget > 0 else None

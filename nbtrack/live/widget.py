@@ -3,31 +3,22 @@
 from __future__ import annotations
 
 import base64
-import pathlib
+import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import anywidget
 import numpy as np
 import traitlets
 
-from .code import STATIC, shared_code, shared_code_wanted
+from .code import MISSING_ESM, STATIC, shared_code, shared_code_wanted, widget_asset
 from .histograms import HIST_BINS
+from .messages import RunInfo, SnapHist, SnapSeries
 from .svg import SvgHist, SvgSeries, render_svg
 
-_MISSING_ESM = """
-export default { render({ el }) {
-  el.textContent = "nbtrack: the widget bundle is missing (build it with `npm run build` in js/).";
-} };
-"""
 
-
-def _asset(name: str, fallback: str) -> pathlib.Path | str:
-    p = STATIC / name
-    return p if p.is_file() else fallback
-
-
-def decode_series(s: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def decode_series(s: SnapSeries) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(x, t, y) arrays of a snapshot series (see messages.SnapSeries)."""
     x = np.frombuffer(base64.b64decode(s["x"]), "<f4" if s.get("xk") == "f4" else "<f8").astype(float)
     t = np.frombuffer(base64.b64decode(s["t"]), "<f4").astype(float) + float(s.get("t0", 0.0))
@@ -35,7 +26,7 @@ def decode_series(s: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return x, t, y
 
 
-def decode_hist(h: dict[str, Any]) -> np.ndarray:
+def decode_hist(h: SnapHist) -> np.ndarray:
     """The (steps x bins) 0..255 intensities of a snapshot histogram (messages.SnapHist)."""
     raw = np.frombuffer(base64.b64decode(h.get("counts", "")), np.uint8)
     bins = int(h.get("bins") or HIST_BINS)
@@ -48,12 +39,12 @@ class LivePanel(anywidget.AnyWidget):
     Its ``_esm`` is a small loader that takes the code from the kernel's shared
     ``WidgetCode`` model named by ``code_ref`` (see nbtrack/live/code.py)."""
 
-    _esm = _asset("loader.js", _MISSING_ESM)
+    _esm = widget_asset("loader.js", MISSING_ESM)
 
     uid = traitlets.Unicode().tag(sync=True)  # keys the browser's per-model store (views get proxies, not the model)
     mode = traitlets.Unicode("live").tag(sync=True)  # "live" | "compare"
     run = traitlets.Dict().tag(sync=True)  # messages.RunInfo of the live run
-    runs = traitlets.List().tag(sync=True)  # RunInfo of compared runs (compare mode)
+    runs: traitlets.List[RunInfo] = traitlets.List().tag(sync=True)  # RunInfo of compared runs (compare mode)
     snapshot = traitlets.Dict().tag(sync=True)  # messages.Snapshot: compact resync state, saved
     code_ref = traitlets.Unicode().tag(sync=True)  # model id of the WidgetCode holding the bundle
     code_digest = traitlets.Unicode().tag(sync=True)  # which bundle (a page imports each one once)
@@ -61,10 +52,17 @@ class LivePanel(anywidget.AnyWidget):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("uid", uuid.uuid4().hex)
         super().__init__(**kwargs)
-        self._resync_handlers: list[Any] = []
+        self._resync_handlers: list[Callable[[], None]] = []
         self.on_msg(self._on_custom)
 
-    def _on_custom(self, _w: Any, content: Any, _buffers: Any) -> None:
+    def on_resync(self, handler: Callable[[], None]) -> None:
+        """Call ``handler`` (in the kernel's thread) when a page asks for full resets
+        (messages.ResyncMsg: it saw a gap in the deltas)."""
+        self._resync_handlers.append(handler)
+
+    def _on_custom(self, _w: object, content: object, _buffers: object) -> None:
+        # the only browser->kernel message is PanelBrowserMsg (a ResyncMsg); anything else
+        # comes from a page with another bundle version and is ignored
         if isinstance(content, dict) and content.get("type") == "resync":
             for h in self._resync_handlers:
                 h()
@@ -73,7 +71,7 @@ class LivePanel(anywidget.AnyWidget):
         """The static picture of the current snapshot (no browser needed)."""
         infos = [r for r in [self.run, *self.runs] if r]
         names = {r.get("id"): r.get("name") or r.get("id") for r in infos}
-        metrics = {r.get("id"): r.get("metrics") or {} for r in infos}
+        metrics = {r.get("id", ""): r.get("metrics") or {} for r in infos}
         order = [r.get("id") for r in infos]
         series: list[SvgSeries] = []
         for s in self.snapshot.get("series", []):
@@ -94,15 +92,15 @@ class LivePanel(anywidget.AnyWidget):
             try:
                 data["image/svg+xml"] = self.svg()
             except Exception:  # a picture is a nicety; never break the display
-                pass
+                logging.getLogger(__name__).debug("no static picture of the panel", exc_info=True)
         return bundle
 
 
 class InlineLivePanel(LivePanel):
     """A panel carrying its own copy of the code (NBTRACK_WIDGET_CODE=inline, Colab)."""
 
-    _esm = _asset("widget.js", _MISSING_ESM)
-    _css = _asset("widget.css", "")
+    _esm = widget_asset("widget.js", MISSING_ESM)
+    _css = widget_asset("widget.css", "")
 
 
 def make_panel(**traits: Any) -> LivePanel:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from typing import Any, TypedDict
+from typing import Any
+
+from .messages import MediaKind, PlayableMedia
 
 MAX_ITEMS = 12
 MAX_BYTES = 2_000_000
@@ -20,17 +22,10 @@ _MIME = {
     "m4a": "audio/mp4", "aac": "audio/aac", "opus": "audio/ogg", "webm": "video/webm", "mp4": "video/mp4",
     "ogv": "video/ogg", "mov": "video/quicktime", "gif": "image/gif", "html": "text/html",
 }
-_KINDS = {"media/audio/": "audio", "media/videos/": "video", "media/html/": "html"}
+_KINDS: dict[str, MediaKind] = {"media/audio/": "audio", "media/videos/": "video", "media/html/": "html"}
 
 
-class PlayableMedia(TypedDict, total=False):
-    name: str
-    kind: str  # "audio", "video" (mp4/webm...), "gif" (an animated GIF video) or "html"
-    src: str  # data URL (audio, video, gif)
-    html: str  # page text (html)
-
-
-def _kind(name: str) -> str | None:
+def _kind(name: str) -> MediaKind | None:
     for prefix, kind in _KINDS.items():
         if name.startswith(prefix):
             return "gif" if kind == "video" and name.endswith(".gif") else kind

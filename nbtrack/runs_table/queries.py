@@ -16,7 +16,7 @@ import numpy as np
 from ..flatten import flatten_config
 from ..store.liveness import effective_state
 from ..store.table_queries import table_runs
-from .messages import Column, Rows
+from .messages import Column, ColumnGroup, ColumnKind, Rows
 
 FIXED: list[Column] = [
     {"key": "name", "label": "name", "group": "run", "kind": "str"},
@@ -130,12 +130,13 @@ def load_table(reader: Any, project: str | None = None, now: float | None = None
     if not any(data["sweep"]):  # the sweep column only in projects that have sweeps
         columns = [c for c in columns if c["key"] != "sweep"]
         del data["sweep"]
-    for group, cols in (("config", cfg_cols), ("summary", sum_cols)):
+    sections: tuple[tuple[ColumnGroup, dict[str, list[Any]]], ...] = (("config", cfg_cols), ("summary", sum_cols))
+    for group, cols in sections:
         for k in sorted(cols):
             if group == "summary" and k.startswith("_"):
                 continue
             vals = cols[k]
-            kind = "num" if all(v is None or _is_num(v) for v in vals) else "str"
+            kind: ColumnKind = "num" if all(v is None or _is_num(v) for v in vals) else "str"
             if kind == "str":
                 vals = [None if v is None else str(v) for v in vals]
             key = f"{group}.{k}"

@@ -1,7 +1,8 @@
 """The runs table anywidget: traits for what is saved and shown first, messages for the rest.
 
 All drawing, sorting and filtering of loaded rows happens in js/src/table/ (so it works
-while a cell runs); the kernel answers requests between cells (see messages.py).
+while a cell runs); the kernel answers requests between cells: messages.TABLE_CALLS maps
+each request to its reply, TableService has one ``_on_<type>`` handler per request.
 """
 
 from __future__ import annotations
@@ -14,29 +15,25 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ..live.widget import _MISSING_ESM, STATIC
+from ..live.code import MISSING_ESM, widget_asset
+from .messages import Column, ReplyHead, StaleMsg
 from .service import PAGE_ROWS, TableService
-
-
-def _asset(name: str, fallback: str) -> Any:
-    p = STATIC / name
-    return p if p.is_file() else fallback
 
 
 class RunsTable(anywidget.AnyWidget):
     """Runs of a project: sort, filter, select, overlay curves, parallel coordinates,
     parameter importance, a page per run (config, environment, files, code) and diffs."""
 
-    _esm = _asset("table.js", _MISSING_ESM)
-    _css = _asset("table.css", "")
+    _esm = widget_asset("table.js", MISSING_ESM)
+    _css = widget_asset("table.css", "")
 
     uid = traitlets.Unicode().tag(sync=True)
     project = traitlets.Unicode(allow_none=True).tag(sync=True)
-    columns = traitlets.List().tag(sync=True)  # messages.Column
+    columns: traitlets.List[Column] = traitlets.List().tag(sync=True)
     page = traitlets.Dict().tag(sync=True)  # messages.Rows: the first rows, JSON, saved
     total = traitlets.Int(0).tag(sync=True)
     filter = traitlets.Unicode("").tag(sync=True)  # initial filter text (the browser may change it)
-    selected = traitlets.List().tag(sync=True)  # run ids selected in the browser
+    selected: traitlets.List[str] = traitlets.List().tag(sync=True)  # run ids selected in the browser
 
     def __init__(self, project: str | None = None, dir: str | os.PathLike[str] | None = None,
                  filter: str = "", page_rows: int = PAGE_ROWS, store: str | None = None, **kwargs: Any) -> None:
@@ -60,8 +57,9 @@ class RunsTable(anywidget.AnyWidget):
         """Read the store again and tell open views to reload."""
         data = self._service.load()
         page, _ = data.rows(limit=PAGE_ROWS)
-        self.columns, self.page, self.total = data.columns, page, len(data)
-        self.send({"type": "stale"})
+        self.columns, self.page, self.total = data.columns, dict(page), len(data)
+        stale: StaleMsg = {"type": "stale"}
+        self.send(stale)
 
     def ids(self, filter: str | None = None) -> list[str]:
         """Run ids the filter keeps (the table's own filter when None), newest first."""
@@ -74,18 +72,19 @@ class RunsTable(anywidget.AnyWidget):
         data = self._service.data or self._service.load()
         return pd.DataFrame({c["key"]: data.data[c["key"]] for c in data.columns})
 
-    def _on_custom(self, _w: Any, content: Any, _buffers: Any) -> None:
+    def _on_custom(self, _w: object, content: object, _buffers: object) -> None:
+        """Answer a TableRequest: a ReplyHead plus the reply fields TABLE_CALLS names for
+        its type, or ``ok`` false and the error (the page shows it)."""
         if not isinstance(content, dict) or "rid" not in content:
             return
-        reply: dict[str, Any] = {"type": "reply", "rid": content.get("rid"), "req": content.get("type")}
-        buffers: list[bytes] = []
+        head: ReplyHead = {"type": "reply", "rid": content["rid"], "req": str(content.get("type")), "ok": True}
         try:
             body, buffers = self._service.handle(content)
-            reply.update(body, ok=True)
+            reply: dict[str, Any] = {**body, **head}
         except Exception as exc:  # every failure becomes an answer the UI shows
-            reply.update(ok=False, error=f"{type(exc).__name__}: {exc}")
             self.errors.append(traceback.format_exc())
-            buffers = []
+            failed: ReplyHead = {**head, "ok": False, "error": f"{type(exc).__name__}: {exc}"}
+            reply, buffers = dict(failed), []
         self.send(reply, buffers)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:

@@ -30,7 +30,7 @@ from .summary import MetricDefinition, Summary, parse_summary
 
 if TYPE_CHECKING:
     from ..api import Api
-    from ..live.session import LiveSession
+    from ..live import LiveFeed
     from ..store.records import RunRecord, RunState
     from ..store.run_writer import RunWriter
     from ..store.store import Store
@@ -90,7 +90,7 @@ class Run(WandbRunMethods):
         self._writer: RunWriter | None = writer
         self._append_row = writer.rows.append if writer is not None else _Discard().append
         self._writer_warming = writer is not None  # until its first commit (see StoreWriter.wait_ready)
-        self._live: LiveSession | None = None
+        self._live: LiveFeed | None = None
         self._append_live: Any = None
         self._live_cell_pending = False  # set by the notebook hooks on each new cell
         self._step = int(record.get("last_step", -1)) + 1
@@ -463,7 +463,7 @@ class Run(WandbRunMethods):
         self._update({"summary": self.summary.as_dict()})
 
     # -- live panel ----------------------------------------------------------------------
-    def attach_live(self, live: LiveSession) -> None:
+    def attach_live(self, live: LiveFeed) -> None:
         """Feed a live panel with every committed row from now on (and the definitions
         that say which metrics are x axes or hidden)."""
         self._live = live
@@ -473,7 +473,7 @@ class Run(WandbRunMethods):
             live.set_metrics(definitions)
 
     @property
-    def live(self) -> LiveSession | None:
+    def live(self) -> LiveFeed | None:
         """The live panel of this run, if one is shown."""
         return self._live
 

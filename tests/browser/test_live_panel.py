@@ -20,9 +20,9 @@ XSS = "<img src=x onerror=alert(1)>"
 
 SETUP = """\
 import math, random, time
-from nbtrack.live import LiveSession
+from nbtrack.live import LiveFeed
 from nbtrack.store.records import history_row
-live = LiveSession({"id": "run-browser", "name": "demo <b>run</b>", "project": "browser",
+live = LiveFeed({"id": "run-browser", "name": "demo <b>run</b>", "project": "browser",
                     "state": "running", "started_at": time.time()})
 live.show()
 """

@@ -1,4 +1,4 @@
-"""Which metrics get a chart and against which x (kernel twin of js/src/charts/layout.ts),
+"""Which metrics get a chart and against which x (kernel twin of js/src/shared/charts/layout.ts),
 histograms for the heat-map, the static picture's layout, and the shared widget code."""
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from nbtrack.live import LivePanel, LiveSession  # noqa: E402
+from nbtrack.live import LiveFeed, LivePanel  # noqa: E402
 from nbtrack.live.mirror import SeriesMirror, m4_indices  # noqa: E402
 from nbtrack.live.pusher import LiveData, Pusher  # noqa: E402
 from nbtrack.live.svg import SvgSeries, render_svg  # noqa: E402
@@ -139,7 +139,7 @@ def test_delta_offsets_and_reset_after_compaction():
 
 
 def test_snapshot_holds_final_curves_and_names_as_plain_strings():
-    live = LiveSession(info(name=XSS), push_interval=0.05, earlier_runs=0)
+    live = LiveFeed(info(name=XSS), push_interval=0.05, earlier_runs=0)
     try:
         for i in range(20_000):
             live.rows.append(history_row(i, 1000.0 + i, {"train/loss": math.exp(-i / 5000), XSS: float(i % 10)}))
@@ -200,9 +200,9 @@ def test_nbclient_saves_final_curves_in_widget_state(tmp_path):
     nb.cells = [nbformat.v4.new_code_cell(f"""
 import sys, time, math
 sys.path.insert(0, {str(ROOT)!r})
-from nbtrack.live import LiveSession
+from nbtrack.live import LiveFeed
 from nbtrack.store.records import history_row
-live = LiveSession({{"id": "nbc", "name": {XSS!r}, "project": "p", "state": "running", "started_at": time.time()}})
+live = LiveFeed({{"id": "nbc", "name": {XSS!r}, "project": "p", "state": "running", "started_at": time.time()}})
 live.show()
 """), nbformat.v4.new_code_cell("""
 t0 = time.time(); step = 0
@@ -234,7 +234,7 @@ step
 
 
 def test_summary_line_shows_aggregates_and_skips_media():
-    from nbtrack.live.session import _shown_summary
+    from nbtrack.live.feed import _shown_summary
 
     shown = _shown_summary({"loss": 0.1, "val/acc": {"max": 0.9, "min": 0.2}, "img": {"_type": "image-file"},
                             "note": "ok", "hist": [1, 2]})

@@ -4,7 +4,7 @@
 import { importanceView } from "../table/importance";
 import { ParCoords } from "../table/parcoords";
 import type { Brush, TableData } from "../table/data";
-import { h } from "../util";
+import { h } from "../shared/util";
 import type { ReportImportance } from "./types";
 
 const MAX_AXES = 8;

@@ -2,9 +2,9 @@
 // grouped in sections by the metric's prefix ("train/", "val/", ...), with the live
 // panel's toolbar (smoothing, log y, x axis). Charts are built when they scroll into
 // view, so a report with many metrics opens fast.
-import { ChartView, type ChartOpts, type Line, type XMode } from "../chart";
-import { Controls, type ViewOptions } from "../controls";
-import { PALETTE, groupOf, groupOrder, h, sortedPair } from "../util";
+import { ChartView, type ChartOpts, type Line, type XMode } from "../shared/charts/line";
+import { Controls, type ViewOptions } from "../shared/controls";
+import { PALETTE, groupOf, groupOrder, h, sortedPair } from "../shared/util";
 import type { Report, ReportRun, ReportSeries } from "./types";
 
 const DASHES: (number[] | undefined)[] = [undefined, [6, 3], [2, 3], [8, 3, 2, 3]];

@@ -1,10 +1,10 @@
 // Each run's page in the report: notes, tags, config, summary, environment, logged images
 // (the live panel's image strips), logged tables and the code the run came from.
 // All of it is text or data: URLs set through DOM properties.
-import { ImagesView } from "../images";
-import type { ImageStep } from "../store";
-import type { Cell } from "../table/messages";
-import { fmtNum, h } from "../util";
+import { ImagesView } from "../shared/images";
+import type { ImageStep } from "../shared/images";
+import type { NotebookCell } from "../shared/protocol.gen";
+import { fmtNum, h } from "../shared/util";
 import type { Report, ReportRun, ReportTable } from "./types";
 
 function kv(title: string, obj: Record<string, unknown>): HTMLElement {
@@ -47,7 +47,7 @@ function tableView(t: ReportTable): HTMLElement {
   return box;
 }
 
-function codeView(cells: Cell[]): HTMLElement {
+function codeView(cells: NotebookCell[]): HTMLElement {
   const box = h("div", "nbt-report-code");
   cells.forEach((c, i) => {
     const cell = h("div", `nbt-report-cell nbt-report-cell-${c.type === "code" ? "code" : "text"}`);

@@ -4,11 +4,11 @@
 // per-run details. It imports the live panel's and the runs table's modules; it never
 // fetches anything.
 import "uplot/dist/uPlot.min.css";
-import "../styles.css";
+import "../shared/styles.css";
 import "../table/table.css";
 import "./report.css";
 import { TableData } from "../table/data";
-import { h } from "../util";
+import { h } from "../shared/util";
 import { AnalysisView } from "./analysis";
 import { ChartsView } from "./charts";
 import { DetailsView, runAnchor } from "./details";

@@ -1,13 +1,7 @@
 // Read the report block out of the page: base64 -> gunzip (the browser's own
 // DecompressionStream, nothing fetched) -> JSON + typed arrays. Layout: nbtrack/reports/pack.py.
+import { fromBase64 } from "../shared/buffers";
 import type { Report, ReportMeta } from "./types";
-
-function fromBase64(text: string): Uint8Array {
-  const bin = atob(text.trim());
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 async function gunzip(bytes: Uint8Array): Promise<ArrayBuffer> {
   if (typeof DecompressionStream === "undefined") throw new Error("this browser cannot inflate the report (no DecompressionStream); open it in a current browser");

@@ -5,8 +5,8 @@
 import { FilterError, parse } from "../table/filter";
 import { fmtCell } from "../table/grid";
 import type { Brush, TableData } from "../table/data";
-import type { Column } from "../table/messages";
-import { h } from "../util";
+import type { Column } from "../shared/protocol.gen";
+import { h } from "../shared/util";
 import { runColor } from "./charts";
 
 const MAX_COLUMNS = 40;

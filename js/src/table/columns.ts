@@ -1,6 +1,6 @@
 // Choose and reorder the table's columns (checkbox to show, arrows to move).
-import { h } from "../util";
-import type { Column } from "./messages";
+import { h } from "../shared/util";
+import type { Column } from "../shared/protocol.gen";
 
 export class ColumnChooser {
   el = h("div", "nbt-colchooser");

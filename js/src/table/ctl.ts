@@ -2,14 +2,14 @@
 // channel, the curve cache. Views render from it; it outlives them.
 import type { AnyModel } from "@anywidget/types";
 import { TableData } from "./data";
-import type { Column, Reply, Rows, TableTraits } from "./messages";
-import { Rpc } from "./rpc";
+import type { TableKernelMsg, TableTraits } from "../shared/protocol.gen";
+import { type Answer, type Call, type RequestBody, Rpc } from "./rpc";
 
 export class Ctl {
   rpc: Rpc;
   data: TableData;
-  curves = new Map<string, { x: Float64Array; y: Float64Array }>(); // run \0 key
-  inflight = new Set<string>(); // run \0 key requested, not answered yet
+  curves = new Map<string, { x: Float64Array; y: Float64Array }>(); // by seriesId(run, key)
+  inflight = new Set<string>(); // seriesId(run, key) requested, not answered yet
   waiting = false;
   waitingWhat: string[] = [];
   status = "";
@@ -20,14 +20,14 @@ export class Ctl {
     this.rpc = new Rpc(model);
     this.data = this.fromTraits();
     this.rpc.onWaiting = (w, what) => { this.waiting = w; this.waitingWhat = what; this.emit("waiting"); };
-    this.rpc.onOther = (m) => { if (m && m.type === "stale") { this.curves.clear(); this.load(); } };
+    this.rpc.onStale = () => { this.curves.clear(); this.load(); };
   }
 
   fromTraits(): TableData {
-    const page = (this.model.get("page") || {}) as Rows;
-    const columns = (this.model.get("columns") || []) as Column[];
-    const d = TableData.from(columns, { ids: page.ids || [], cols: page.cols || {} }, [], (page.ids || []).length >= (this.model.get("total") || 0));
-    return d;
+    const page = this.model.get("page");
+    const rows = page && "ids" in page ? page : { ids: [], cols: {} };
+    const columns = this.model.get("columns") || [];
+    return TableData.from(columns, { ids: rows.ids || [], cols: rows.cols || {} }, [], (rows.ids || []).length >= (this.model.get("total") || 0));
   }
 
   on(fn: (what: string) => void): () => void {
@@ -43,7 +43,7 @@ export class Ctl {
     const t0 = performance.now();
     try {
       const { reply, buffers } = await this.rpc.request("load", {}, "all runs");
-      this.data = TableData.from(reply.columns as Column[], reply.rows as Rows, buffers, true);
+      this.data = TableData.from(reply.columns, reply.rows, buffers, true);
       this.loadMs = performance.now() - t0;
       this.status = "";
       this.emit("data");
@@ -53,7 +53,7 @@ export class Ctl {
     }
   }
 
-  request(type: string, body: Record<string, unknown>, what: string): Promise<{ reply: Reply; buffers: unknown[] }> {
+  request<K extends Call>(type: K, body: RequestBody<K>, what: string): Promise<Answer<K>> {
     return this.rpc.request(type, body, what);
   }
 
@@ -77,7 +77,7 @@ export function getCtl(model: AnyModel<TableTraits>): Ctl {
 
 export function attachCtl(model: AnyModel<TableTraits>): () => void {
   const ctl = getCtl(model);
-  const onMsg = (msg: Reply, buffers: unknown[]) => ctl.rpc.handle(msg, buffers || []);
+  const onMsg = (msg: TableKernelMsg, buffers: unknown[]) => ctl.rpc.handle(msg, buffers || []);
   model.on("msg:custom", onMsg);
   ctl.load();
   return () => {

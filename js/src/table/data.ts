@@ -1,7 +1,8 @@
 // The rows the browser holds, columnar: numbers in Float64Arrays (NaN = missing), text in
 // arrays. Sorting and filtering run here, so they work while the kernel is busy.
+import { float64 } from "../shared/buffers";
 import { cmp, type Filter } from "./filter";
-import type { Column, Rows } from "./messages";
+import type { Column, Rows } from "../shared/protocol.gen";
 
 export type ColValues = Float64Array | (string | null)[] | string[][];
 
@@ -9,14 +10,6 @@ export interface Brush {
   key: string;
   lo: number;
   hi: number;
-}
-
-function toF64(buf: unknown): Float64Array {
-  let bytes: Uint8Array;
-  if (buf instanceof ArrayBuffer) bytes = new Uint8Array(buf);
-  else if (ArrayBuffer.isView(buf)) bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  else return new Float64Array(0);
-  return new Float64Array(bytes.slice().buffer);
 }
 
 export class TableData {
@@ -37,7 +30,7 @@ export class TableData {
       const cd = rows.cols?.[c.key] || {};
       if (c.kind === "num" || c.kind === "time") {
         let arr: Float64Array;
-        if (cd.buf !== undefined) arr = toF64(buffers[cd.buf]);
+        if (cd.buf !== undefined) arr = float64(buffers[cd.buf]);
         else arr = Float64Array.from(cd.v || [], (v) => (typeof v === "number" ? v : NaN));
         if (arr.length < n) { const b = new Float64Array(n).fill(NaN); b.set(arr); arr = b; }
         d.values.set(c.key, arr);

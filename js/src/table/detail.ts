@@ -2,8 +2,8 @@
 // click, the run's alerts), config, summary, environment, logged tables (image cells as thumbnails), files
 // and images, the code as cells, and a diff with another run. Everything from user data
 // goes in as textContent.
-import { fmtDuration, h } from "../util";
-import type { Cell, ConfigDiffRow, LoggedTable, RunDetail } from "./messages";
+import { fmtDuration, h } from "../shared/util";
+import type { NotebookCell, ConfigDiffRow, LoggedTable, RunDetail } from "../shared/protocol.gen";
 
 export interface DetailHost {
   runChoices(): { id: string; name: string }[];
@@ -106,7 +106,7 @@ function loggedTableView(t: LoggedTable): HTMLElement {
   return box;
 }
 
-function cellsView(cells: Cell[]): HTMLElement {
+function cellsView(cells: NotebookCell[]): HTMLElement {
   const box = h("div", "nbt-cells");
   if (!cells.length) box.append(h("div", "nbt-empty", "No code was captured for this run."));
   cells.forEach((c, i) => {

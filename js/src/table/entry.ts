@@ -1,10 +1,10 @@
 // nbtrack runs table: anywidget entry point (bundled to nbtrack/static/table.js).
 import type { AnyWidget } from "@anywidget/types";
 import "uplot/dist/uPlot.min.css";
-import "../styles.css";
+import "../shared/styles.css";
 import "./table.css";
 import { attachCtl, getCtl } from "./ctl";
-import type { TableTraits } from "./messages";
+import type { TableTraits } from "../shared/protocol.gen";
 import { TableView } from "./view";
 
 const widget: AnyWidget<TableTraits> = {

@@ -1,6 +1,6 @@
 // The table's filter language, evaluated over the rows the browser holds.
 // Mirror of nbtrack/runs_table/filters.py: tests/table/test_filter_parity.py keeps the two in step.
-import type { Column } from "./messages";
+import type { Column } from "../shared/protocol.gen";
 
 export interface Clause {
   column: string;

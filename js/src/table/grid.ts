@@ -1,9 +1,9 @@
 // The runs grid: a header row and only the visible rows in the DOM (virtualised), every
 // cell set with textContent. Click a header to sort; the checkbox selects; the name opens
 // the run's page.
-import { fmtDuration, fmtNum, h } from "../util";
+import { fmtDuration, fmtNum, h } from "../shared/util";
 import type { TableData } from "./data";
-import type { Column } from "./messages";
+import type { Column } from "../shared/protocol.gen";
 
 export const ROW_H = 26;
 const OVERSCAN = 8;

@@ -1,7 +1,7 @@
 // Parameter importance as the kernel computed it (random forest + correlation), with the
 // method named. Bars for importance, signed colour for correlation.
-import { fmtNum, h } from "../util";
-import type { ImportanceRow } from "./messages";
+import { fmtNum, h } from "../shared/util";
+import type { ImportanceRow } from "../shared/protocol.gen";
 
 export function importanceView(method: string, rows: ImportanceRow[], n: number, metric: string): HTMLElement {
   const box = h("div", "nbt-importance");

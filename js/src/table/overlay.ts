@@ -1,7 +1,7 @@
 // Selected runs' curves of one metric, overlaid in the live panel's chart (uPlot), from
 // points the kernel downsampled in DuckDB (M4).
-import { ChartView, type Line } from "../chart";
-import { h } from "../util";
+import { ChartView, type Line } from "../shared/charts/line";
+import { h } from "../shared/util";
 
 export interface OverlaySeries {
   run: string;

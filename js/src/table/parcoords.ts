@@ -2,7 +2,7 @@
 // one polyline per run (canvas, so 10k runs stay fast), coloured by the metric; drag on
 // an axis to brush a range, which filters the table. Axes and labels are SVG text.
 import type { Brush, TableData } from "./data";
-import { fmtNum, h } from "../util";
+import { fmtNum, h } from "../shared/util";
 
 const SVGNS = "http://www.w3.org/2000/svg";
 const H = 260;

@@ -1,7 +1,8 @@
 // The runs table view: toolbar (filter, state, tags, columns, hide, delete), the grid,
 // and below it the selected runs' curves, parallel coordinates and parameter importance;
 // a run's page replaces the grid while open.
-import { PALETTE, h } from "../util";
+import { float64 } from "../shared/buffers";
+import { PALETTE, h, seriesId } from "../shared/util";
 import type { Ctl } from "./ctl";
 import type { Brush } from "./data";
 import { DetailView } from "./detail";
@@ -9,7 +10,7 @@ import { ColumnChooser } from "./columns";
 import { FilterError, parse, type Filter } from "./filter";
 import { Grid, type GridHost } from "./grid";
 import { importanceView } from "./importance";
-import type { Column, ConfigDiffRow, CurveSeries, ImportanceRow, RunDetail } from "./messages";
+import type { Column } from "../shared/protocol.gen";
 import { Overlay } from "./overlay";
 import { ParCoords } from "./parcoords";
 
@@ -73,7 +74,7 @@ export class TableView implements GridHost {
       runChoices: () => Array.from(this.view.length ? this.view : this.base, (i) => ({ id: this.data.ids[i], name: this.data.text("name", i) })).slice(0, 500),
       save: (id, f) => this.save(id, f),
       remove: (id) => this.remove([id]),
-      diff: async (a, b) => { const { reply } = await ctl.request("diff", { a, b }, "the diff"); return { code: reply.code as string[], config: reply.config as ConfigDiffRow[] }; },
+      diff: async (a, b) => { const { reply } = await ctl.request("diff", { a, b }, "the diff"); return { code: reply.code, config: reply.config }; },
       back: () => this.closeDetail(),
     });
     this.detail.el.style.display = "none";
@@ -270,7 +271,7 @@ export class TableView implements GridHost {
       const { reply } = await this.ctl.request("importance", { metric, ids }, "parameter importance");
       if (this.lower !== "importance" || this.metricSel.value !== metric) return;
       this.impBox.textContent = "";
-      this.impBox.append(importanceView(String(reply.method), reply.rows as ImportanceRow[], Number(reply.n), metric.replace(/^summary\./, "")));
+      this.impBox.append(importanceView(reply.method, reply.rows, reply.n, metric.replace(/^summary\./, "")));
     } catch (e) {
       this.impBox.textContent = "";
       this.impBox.append(h("div", "nbt-error", (e as Error).message));
@@ -286,10 +287,10 @@ export class TableView implements GridHost {
     const ids = [...this.selected];
     if (!key || !ids.length) return;
     const inflight = this.ctl.inflight;
-    const missing = ids.filter((id) => !this.ctl.curves.has(id + "\u0000" + key) && !inflight.has(id + "\u0000" + key));
+    const missing = ids.filter((id) => !this.ctl.curves.has(seriesId(id, key)) && !inflight.has(seriesId(id, key)));
     const draw = () => {
-      const series = ids.filter((id) => this.ctl.curves.has(id + "\u0000" + key)).map((id) => {
-        const c = this.ctl.curves.get(id + "\u0000" + key)!;
+      const series = ids.filter((id) => this.ctl.curves.has(seriesId(id, key))).map((id) => {
+        const c = this.ctl.curves.get(seriesId(id, key))!;
         const i = d.ids.indexOf(id);
         return { run: id, label: i >= 0 ? d.text("name", i) : id, color: this.colors.get(id) || PALETTE[0], x: c.x, y: c.y };
       });
@@ -308,24 +309,22 @@ export class TableView implements GridHost {
     const ids = [...this.curveQueue];
     this.curveQueue.clear();
     const inflight = this.ctl.inflight;
-    for (const id of ids) inflight.add(id + "\u0000" + key);
+    for (const id of ids) inflight.add(seriesId(id, key));
     try {
       const width = Math.max(400, Math.floor(this.root.clientWidth || 800));
       const t0 = performance.now();
       const { reply, buffers } = await this.ctl.request("curves", { ids, key, width }, "curves");
-      for (const id of ids) this.ctl.curves.set(id + "\u0000" + key, { x: new Float64Array(0), y: new Float64Array(0) });
-      for (const s of reply.series as CurveSeries[]) {
-        const raw = buffers[s.buf] as ArrayBuffer | ArrayBufferView;
-        const bytes = raw instanceof ArrayBuffer ? new Uint8Array(raw) : new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
-        const all = new Float64Array(bytes.slice().buffer);
-        this.ctl.curves.set(s.run + "\u0000" + key, { x: all.slice(0, s.n), y: all.slice(s.n, 2 * s.n) });
+      for (const id of ids) this.ctl.curves.set(seriesId(id, key), { x: new Float64Array(0), y: new Float64Array(0) });
+      for (const s of reply.series) {
+        const all = float64(buffers[s.buf]);
+        this.ctl.curves.set(seriesId(s.run, key), { x: all.slice(0, s.n), y: all.slice(s.n, 2 * s.n) });
       }
       this.overlay.el.dataset.fetchMs = (performance.now() - t0).toFixed(1);
       this.overlay.setStatus("");
     } catch (e) {
       this.overlay.setStatus((e as Error).message);
     } finally {
-      for (const id of ids) inflight.delete(id + "\u0000" + key);
+      for (const id of ids) inflight.delete(seriesId(id, key));
     }
     if (this.lower === "curves") this.drawCurves();
   }
@@ -337,7 +336,7 @@ export class TableView implements GridHost {
     this.detail.loading(i >= 0 ? this.data.text("name", i) : id);
     this.root.dataset.page = id;
     this.ctl.request("detail", { id }, "the run's page").then(({ reply }) => {
-      if (this.root.dataset.page === id) this.detail.set(reply.run as RunDetail);
+      if (this.root.dataset.page === id) this.detail.set(reply.run);
     }, (e) => this.detail.error((e as Error).message));
   }
 
@@ -350,14 +349,14 @@ export class TableView implements GridHost {
 
   private async save(id: string, fields: { name?: string; notes?: string; tags?: string[] }): Promise<void> {
     const { reply } = await this.ctl.request("edit", { id, ...fields }, "the edit");
-    this.data.patch(id, { name: reply.name as string, notes: reply.notes as string, tags: reply.tags as string[] });
-    if (this.detail.run && this.detail.run.id === id) this.detail.set({ ...this.detail.run, name: reply.name as string, notes: reply.notes as string, tags: reply.tags as string[] });
+    this.data.patch(id, { name: reply.name, notes: reply.notes, tags: reply.tags });
+    if (this.detail.run && this.detail.run.id === id) this.detail.set({ ...this.detail.run, name: reply.name, notes: reply.notes, tags: reply.tags });
     this.refresh(true);
   }
 
   private async remove(ids: string[]): Promise<void> {
     const { reply } = await this.ctl.request("delete", { ids }, "the deletion");
-    const gone = reply.deleted as string[];
+    const gone = reply.deleted;
     this.data.remove(gone);
     this.setSelected(this.selected.filter((x) => !gone.includes(x)), false);
     if (this.root.dataset.page && gone.includes(this.root.dataset.page)) this.closeDetail();

@@ -18,6 +18,11 @@ export function alpha(hex: string, a: number): string {
   return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${a})`;
 }
 
+/** The key of one run's series of one metric (maps of series are keyed by it). */
+export function seriesId(run: string, key: string): string {
+  return run + "\u0000" + key;
+}
+
 /** Metric group: the prefix before the first "/", "" for ungrouped keys (charts/layout.ts
  * has the live panel's full rules: sectionOf, sectionOrder). */
 export function groupOf(key: string): string {

@@ -1,4 +1,4 @@
-"""LiveSession: the Run's handle on its live panel; compare(): runs from the store, overlaid."""
+"""LiveFeed: the Run's feed to its live panel (rows in, deltas out); compare(): runs from the store, overlaid."""
 
 from __future__ import annotations
 
@@ -99,17 +99,17 @@ def _info(rec: dict[str, Any]) -> RunInfo:
             "finished_at": rec.get("finished_at"), "summary": {}, "metrics": chart_metrics(rec.get("metrics"))}
 
 
-class LiveSession:
+class LiveFeed:
     """Live panel of one run. The Run appends committed rows to ``rows``; nothing else is needed."""
 
     def __init__(self, run: LiveRunInfo, store_dir: Path | None = None, push_interval: float = 0.25,
                  cap: int = DEFAULT_CAP, earlier_runs: int = EARLIER_RUNS) -> None:
-        self.info: RunInfo = {**run, "finished_at": None, "summary": {}, "metrics": {}}  # type: ignore[typeddict-item]
+        self.info: RunInfo = {**run, "finished_at": None, "summary": {}, "metrics": {}}
         self.store_dir = store_dir  # where earlier runs to overlay are read (None: the default store)
         self.rows: list = []
         self.data = LiveData(run["id"], cap)
         self.widget = make_panel(mode="live", run=dict(self.info))
-        self.widget._resync_handlers.append(self._on_resync)
+        self.widget.on_resync(self._on_resync)
         self.display_id = f"nbtrack-live-{run['id']}-{uuid.uuid4().hex[:8]}"
         self._shown = False
         self._earlier_wanted = earlier_runs

@@ -8,13 +8,11 @@
 //    system/* always against time (relative, or wall time when chosen);
 //  - each setting comes from the key's own definition when that sets it, else from the
 //    first glob pattern that matches and sets it.
-import { sortedPair } from "../util";
+import type { MetricMeta } from "../protocol.gen";
+import { seriesId, sortedPair } from "../util";
 import { valueUnit, type Unit } from "./units";
 
-export interface MetricMeta {
-  step_metric?: string | null;
-  hidden?: boolean;
-}
+export type { MetricMeta };
 
 export interface SeriesData {
   id: string;
@@ -178,10 +176,10 @@ function timeAxis(s: SeriesData, base: number): [Float64Array, Float64Array] {
 export function planCharts(input: PlanInput): Plan {
   const { runs, x: choice } = input;
   const byRunKey = new Map<string, SeriesData>();
-  for (const s of input.series) byRunKey.set(s.run + "\u0000" + s.key, s);
+  for (const s of input.series) byRunKey.set(seriesId(s.run, s.key), s);
   const stepMetrics = new Set<string>();
   for (const s of input.series) {
-    for (const sm of stepMetricsOf(runs.get(s.run)?.metrics)) if (byRunKey.has(s.run + "\u0000" + sm)) stepMetrics.add(sm);
+    for (const sm of stepMetricsOf(runs.get(s.run)?.metrics)) if (byRunKey.has(seriesId(s.run, sm))) stepMetrics.add(sm);
     // "epoch" logged without define_metric is offered as an x too (hidden bookkeeping is not)
     if (looksLikeCounter(s) && !settingFor(s.key, runs.get(s.run)?.metrics, "hidden")) stepMetrics.add(s.key);
   }
@@ -200,7 +198,7 @@ export function planCharts(input: PlanInput): Plan {
       xy = timeAxis(s, xKind === "wall" ? 0 : run?.started_at ?? s.t[0]);
     } else {
       const wanted = choice.startsWith("m:") ? choice.slice(2) : choice === "auto" ? xMetricOf(s.key, run?.metrics) : null;
-      const by = wanted ? byRunKey.get(s.run + "\u0000" + wanted) ?? (faint ? findEarlier(input.earlier, s.run, wanted) : undefined) : undefined;
+      const by = wanted ? byRunKey.get(seriesId(s.run, wanted)) ?? (faint ? findEarlier(input.earlier, s.run, wanted) : undefined) : undefined;
       if (wanted && by) {
         xName = wanted;
         xy = joinOnStep(s, by);

@@ -1,7 +1,20 @@
 // Logged images: one strip per key with a step slider. Thumbnails arrive as data
 // (blob: or data: URLs) and are set through DOM properties; captions are text.
-import type { ImageStep } from "./store";
 import { h } from "./util";
+
+/** One image as the strip shows it (its thumbnail a blob: or data: URL, or none). */
+export interface ImageView {
+  caption: string | null;
+  w: number | null;
+  h: number | null;
+  src: string | null;
+}
+
+/** The images of one key at one step. */
+export interface ImageStep {
+  step: number;
+  items: ImageView[];
+}
 
 class ImageStrip {
   el = h("div", "nbt-images");

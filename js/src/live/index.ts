@@ -1,16 +1,16 @@
 // nbtrack live panel: anywidget entry point (the bundle the kernel's WidgetCode holds;
-// js/src/loader.ts imports it once per page and delegates here).
+// loader.ts imports it once per page and delegates here).
 // initialize() runs once per model at comm open, before any view: it registers the
 // message handler so pushed points are kept even while no view is on screen. Messages
 // the loader caught while it fetched this bundle come in `pending`.
 import type { AnyModel, AnyWidget } from "@anywidget/types";
 import "uplot/dist/uPlot.min.css";
-import "./styles.css";
-import type { KernelMsg, PanelTraits } from "./messages";
+import "../shared/styles.css";
+import type { PanelKernelMsg, PanelTraits } from "../shared/protocol.gen";
 import { PanelView } from "./panel";
 import { attachStore, getStore } from "./store";
 
-export type Pending = [KernelMsg, unknown[]][];
+export type Pending = [PanelKernelMsg, unknown[]][];
 
 interface InitContext {
   model: AnyModel<PanelTraits>;

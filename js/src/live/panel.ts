@@ -3,13 +3,13 @@
 // at most once a frame. The only module here that knows the widget model: the charts get
 // plain data.
 import type { AnyModel } from "@anywidget/types";
-import { planCharts, settingFor, type HistData, type LinePlan, type RunMeta, type SeriesData } from "./charts/layout";
-import { ChartGrid, type LineStyle } from "./charts/sections";
-import { Controls, type ViewOptions } from "./controls";
-import { ImagesView } from "./images";
-import type { PanelTraits, RunInfo } from "./messages";
+import { planCharts, settingFor, type HistData, type LinePlan, type RunMeta, type SeriesData } from "../shared/charts/layout";
+import { ChartGrid, type LineStyle } from "../shared/charts/sections";
+import { Controls, type ViewOptions } from "../shared/controls";
+import { ImagesView } from "../shared/images";
+import type { PanelTraits, RunInfo } from "../shared/protocol.gen";
 import { getStore, type PanelStore } from "./store";
-import { PALETTE, fmtDuration, fmtNum, h } from "./util";
+import { PALETTE, fmtDuration, fmtNum, h } from "../shared/util";
 
 let viewCounter = 0;
 

@@ -1,8 +1,11 @@
 // Per-model data store. Created in anywidget's initialize() (at comm open, before any
 // view) so no pushed message is lost for want of a listener; views render from it.
 import type { AnyModel } from "@anywidget/types";
-import type { HistData } from "./charts/layout";
-import type { DeltaMsg, HistDelta, KernelMsg, PanelTraits, RunInfo, SnapHist, SnapSeries, Snapshot } from "./messages";
+import { bytesOf, float64, float64FromBase64, fromBase64 } from "../shared/buffers";
+import type { HistData } from "../shared/charts/layout";
+import type { ImageStep } from "../shared/images";
+import { seriesId } from "../shared/util";
+import type { DeltaMsg, HistDelta, NoSnapshot, PanelKernelMsg, PanelTraits, RunInfo, SnapHist, SnapSeries, Snapshot } from "../shared/protocol.gen";
 
 export interface Series {
   id: string;
@@ -18,38 +21,13 @@ export interface Series {
   earlier: boolean;
 }
 
-export interface ImageView {
-  caption: string | null;
-  w: number | null;
-  h: number | null;
-  src: string | null;
-}
-
-export interface ImageStep {
-  step: number;
-  items: ImageView[];
-}
-
 const IMAGE_STEPS = 64;
 const HIST_STEPS = 64; // per key, thinned by half when full (latest kept), as the kernel does
 
-export const sid = (run: string, key: string) => run + "\u0000" + key;
-
-function bytesOf(b64: string): Uint8Array {
-  const bin = atob(b64 || "");
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
-}
-
-function decode(b64: string, kind: "f64" | "f32"): Float64Array {
-  const bytes = bytesOf(b64);
-  const arr = kind === "f64" ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer);
-  return arr instanceof Float64Array ? arr : Float64Array.from(arr);
-}
+export const sid = seriesId;
 
 function histFromSnap(h: SnapHist): HistData {
-  const raw = bytesOf(h.counts);
+  const raw = fromBase64(h.counts);
   const bins = h.bins || 32;
   const counts: Float64Array[] = [];
   for (let i = 0; i < h.steps.length; i++) counts.push(Float64Array.from(raw.subarray(i * bins, (i + 1) * bins)));
@@ -57,28 +35,16 @@ function histFromSnap(h: SnapHist): HistData {
 }
 
 function fromSnap(s: SnapSeries, earlier: boolean): Series {
-  const x = decode(s.x, s.xk === "f4" ? "f32" : "f64");
-  const t = decode(s.t, "f32");
+  const x = float64FromBase64(s.x, s.xk === "f4" ? "f4" : "f8");
+  const t = float64FromBase64(s.t, "f4");
   for (let i = 0; i < t.length; i++) t[i] += s.t0;
-  const y = decode(s.y, "f32");
+  const y = float64FromBase64(s.y, "f4");
   return { id: sid(s.run, s.key), run: s.run, key: s.key, ver: s.ver, kn: s.n, x, t, y, n: x.length, gappy: false, earlier };
 }
 
-function toFloat64(buf: unknown): Float64Array {
-  let bytes: Uint8Array;
-  if (buf instanceof ArrayBuffer) bytes = new Uint8Array(buf);
-  else if (ArrayBuffer.isView(buf)) bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  else return new Float64Array(0);
-  // copy: the view may be unaligned inside the websocket frame
-  return new Float64Array(bytes.slice().buffer);
-}
-
 function toBlobUrl(buf: unknown): string | null {
-  let part: BlobPart;
-  if (buf instanceof ArrayBuffer) part = buf;
-  else if (ArrayBuffer.isView(buf)) part = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength).slice();
-  else return null;
-  return URL.createObjectURL(new Blob([part], { type: "image/png" }));
+  const bytes = bytesOf(buf);
+  return bytes.length ? URL.createObjectURL(new Blob([bytes.slice()], { type: "image/png" })) : null;
 }
 
 function grow(a: Float64Array, need: number): Float64Array {
@@ -87,6 +53,9 @@ function grow(a: Float64Array, need: number): Float64Array {
   b.set(a);
   return b;
 }
+
+/** What the store needs of the widget model: its traits and a way to ask for a resync. */
+export type PanelModel = Pick<AnyModel<PanelTraits>, "get" | "send">;
 
 export class PanelStore {
   series = new Map<string, Series>();
@@ -105,10 +74,10 @@ export class PanelStore {
   openSections = new Map<string, boolean>(); // the user's section toggles (kept across re-renders)
   private listeners = new Set<() => void>();
   private blobUrls = new Set<string>();
-  private lastResync = 0;
+  private lastResync = -Infinity; // performance.now() starts at page load: 0 would mute the first 5 s
 
-  constructor(private model: AnyModel<PanelTraits>) {
-    this.adoptSnapshot(model.get("snapshot") as Snapshot);
+  constructor(private model: PanelModel) {
+    this.adoptSnapshot(model.get("snapshot"));
   }
 
   get mode(): "live" | "compare" {
@@ -133,13 +102,13 @@ export class PanelStore {
   }
 
   onTrait(name: string): void {
-    if (name === "snapshot") this.adoptSnapshot(this.model.get("snapshot") as Snapshot);
+    if (name === "snapshot") this.adoptSnapshot(this.model.get("snapshot"));
     this.changed();
   }
 
   /** Take the saved snapshot where it is at least as current as what this page holds. */
-  adoptSnapshot(snap: Snapshot | undefined): void {
-    if (!snap || !snap.series) return;
+  adoptSnapshot(snap: Snapshot | NoSnapshot | undefined): void {
+    if (!snap || !("series" in snap) || !snap.series) return;
     const behind = (snap.seq || 0) > this.seq;
     for (const s of snap.series) {
       const id = sid(s.run, s.key);
@@ -170,7 +139,7 @@ export class PanelStore {
   }
 
   /** Any message from the kernel. */
-  receive(msg: KernelMsg, buffers: unknown[]): void {
+  receive(msg: PanelKernelMsg, buffers: unknown[]): void {
     if (!msg) return;
     if (msg.type === "earlier") {
       this.adoptEarlier(msg.runs || [], msg.series || []);
@@ -185,7 +154,7 @@ export class PanelStore {
     let gap = msg.seq !== this.seq + 1 && this.seq !== 0;
     this.seq = msg.seq;
     for (const d of msg.series) {
-      const pts = toFloat64(buffers[d.buf]);
+      const pts = float64(buffers[d.buf]);
       const n = Math.min(d.n, Math.floor(pts.length / 3));
       const id = sid(d.run, d.key);
       let s = this.series.get(id);
@@ -314,7 +283,7 @@ export function getStore(model: AnyModel<PanelTraits>): PanelStore {
 
 export function attachStore(model: AnyModel<PanelTraits>): () => void {
   const store = getStore(model);
-  const onMsg = (msg: KernelMsg, buffers: unknown[]) => store.receive(msg, buffers || []);
+  const onMsg = (msg: PanelKernelMsg, buffers: unknown[]) => store.receive(msg, buffers || []);
   const handlers: [string, () => void][] = ["snapshot", "run", "runs", "mode"].map((n) => [`change:${n}`, () => store.onTrait(n)]);
   model.on("msg:custom", onMsg);
   for (const [ev, fn] of handlers) model.on(ev, fn);

@@ -3,10 +3,10 @@
 // once per page (cached by digest), adds its CSS once, and hands initialize/render to it.
 // Messages pushed while the bundle loads are queued and replayed, so none is lost.
 import type { AnyModel } from "@anywidget/types";
-import type { CodeTraits, KernelMsg, PanelTraits } from "./messages";
+import type { CodeTraits, PanelKernelMsg, PanelTraits } from "../shared/protocol.gen";
 
 type Widget = {
-  initialize?: (ctx: { model: AnyModel<PanelTraits>; pending?: [KernelMsg, unknown[]][] }) => unknown;
+  initialize?: (ctx: { model: AnyModel<PanelTraits>; pending?: [PanelKernelMsg, unknown[]][] }) => unknown;
   render?: (ctx: { model: AnyModel<PanelTraits>; el: HTMLElement }) => unknown;
 };
 
@@ -61,8 +61,8 @@ function load(model: AnyModel<PanelTraits>): Promise<Widget> {
 
 export default {
   async initialize({ model }: { model: AnyModel<PanelTraits> }) {
-    const pending: [KernelMsg, unknown[]][] = [];
-    const early = (msg: KernelMsg, buffers: unknown[]) => { pending.push([msg, buffers]); };
+    const pending: [PanelKernelMsg, unknown[]][] = [];
+    const early = (msg: PanelKernelMsg, buffers: unknown[]) => { pending.push([msg, buffers]); };
     model.on("msg:custom", early);
     let w: Widget;
     try {
