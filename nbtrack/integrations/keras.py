@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import keras
 
-from ..files import file_signature
+from ..kept_files import file_signature
 from ._common import _log_checkpoint, put_model_info, resolve_run
 
 if TYPE_CHECKING:

@@ -23,6 +23,8 @@ import os
 import threading
 from pathlib import Path, PurePath
 
+from ..kept_files import FileSignature, file_signature
+
 POLICIES = ("live", "now", "end")
 
 
@@ -87,19 +89,6 @@ def expand_save(
         if name:
             found[name] = Path(match).absolute()
     return sorted(found.items())
-
-
-#: what says a file changed: (mtime in ns, size, inode); an atomic replace changes the inode
-FileSignature = tuple[int, int, int]
-
-
-def file_signature(path: str | os.PathLike[str]) -> FileSignature | None:
-    """The file's (mtime_ns, size, inode) now, or None if it cannot be read (missing)."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 class SavedFileWatcher:
