@@ -22,6 +22,8 @@ import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
+from ..store.liveness import process_alive
+
 _KERNEL_ID = re.compile(r"kernel-(?P<id>[A-Za-z0-9_.\-]+)\.json$")
 
 
@@ -53,25 +55,12 @@ def runtime_dir() -> str:
 
 
 def _pid_alive(pid: Any) -> bool:
+    """True if a server file's ``pid`` (any JSON value) names a live process on this host."""
     try:
         pid = int(pid)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return False
-    if pid <= 0:
-        return False
-    try:
-        import psutil
-
-        return bool(psutil.pid_exists(pid))
-    except Exception:
-        pass
-    try:
-        os.kill(pid, 0)
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
+    return pid > 0 and process_alive(pid)
 
 
 def running_servers(directory: str | None = None) -> list[dict[str, Any]]:
