@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import json
 import re
 import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGE = ROOT / "nbtrack"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 
 #: Third-party packages `import nbtrack.session` (what `nbtrack.init()` needs) may load.
@@ -30,10 +28,10 @@ ARCHITECTURE = ROOT / "docs" / "architecture.md"
 INIT_THIRD_PARTY_ALLOWED: dict[str, str] = {}
 
 
-def _modules() -> dict[str, Path]:
+def _modules(root: Path) -> dict[str, Path]:
     found = {}
-    for path in PACKAGE.rglob("*.py"):
-        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    for path in (root / "nbtrack").rglob("*.py"):
+        parts = list(path.relative_to(root).with_suffix("").parts)
         if parts[-1] == "__init__":
             parts = parts[:-1]
         found[".".join(parts)] = path
@@ -49,10 +47,10 @@ def _type_checking_nodes(tree: ast.AST) -> set[int]:
     return skipped
 
 
-def import_graph() -> dict[str, set[str]]:
+def import_graph(root: Path = ROOT) -> dict[str, set[str]]:
     """module -> the nbtrack modules it imports (a name imported from a package counts as
-    the submodule when it is one, else as the package)."""
-    modules = _modules()
+    the submodule when it is one, else as the package), for the checkout at `root`."""
+    modules = _modules(root)
 
     def resolve(name: str) -> str | None:
         while name and name not in modules:
@@ -87,6 +85,17 @@ def import_graph() -> dict[str, set[str]]:
     for module in modules:
         edges.setdefault(module, set())
     return dict(edges)
+
+
+def graph_in_a_fresh_process(root: Path = ROOT) -> dict[str, set[str]]:
+    """`import_graph()` computed in a new interpreter: CPython 3.11's ``ast.parse`` can fail
+    with "AST constructor recursion depth mismatch" when called deep in a long test
+    session's stack (after asyncio-driven tests); a fresh process parses from the top."""
+    code = ("import json, sys, pathlib; sys.path.insert(0, sys.argv[1]); from test_import_graph import import_graph; "
+            "print(json.dumps({m: sorted(t) for m, t in import_graph(pathlib.Path(sys.argv[2])).items()}))")
+    out = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent), str(root)], capture_output=True,
+                         text=True, check=True, cwd=ROOT).stdout
+    return {module: set(targets) for module, targets in json.loads(out).items()}
 
 
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
@@ -160,19 +169,19 @@ def layer_of(module: str, layers: list[tuple[str, list[str]]]) -> int | None:
 
 
 def test_the_package_has_no_import_cycle() -> None:
-    found = cycles(import_graph())
+    found = cycles(graph_in_a_fresh_process())
     assert not found, "import cycles (module -> ... -> module):\n" + "\n".join(" ".join(c) for c in found)
 
 
 def test_every_module_has_a_documented_layer() -> None:
     layers = documented_layers()
-    missing = sorted(m for m in import_graph() if layer_of(m, layers) is None)
+    missing = sorted(m for m in graph_in_a_fresh_process() if layer_of(m, layers) is None)
     assert not missing, f"modules in no layer of docs/architecture.md (add them to one): {missing}"
 
 
 def test_imports_go_down_the_layers() -> None:
     layers = documented_layers()
-    edges = import_graph()
+    edges = graph_in_a_fresh_process()
     upward = []
     for module, targets in sorted(edges.items()):
         own = layer_of(module, layers)
@@ -195,16 +204,14 @@ def test_init_loads_no_heavy_third_party_package() -> None:
     assert not third_party, f"`import nbtrack.session` loads {third_party}; import them where they are used"
 
 
-def test_the_graph_sees_imports_inside_functions_and_skips_type_checking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_graph_sees_imports_inside_functions_and_skips_type_checking(tmp_path: Path) -> None:
     """The checker itself: an in-function import is an edge, a TYPE_CHECKING one is not."""
     package = tmp_path / "nbtrack"
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "low.py").write_text("def f():\n    from . import high\n")
     (package / "high.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .low import f\n")
-    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
-    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", package)
-    edges = import_graph()
+    edges = graph_in_a_fresh_process(tmp_path)
     assert edges["nbtrack.low"] == {"nbtrack.high"}
     assert edges["nbtrack.high"] == set()
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

@@ -1,7 +1,7 @@
 """The rest of wandb's Run API, mixed into `Run`: where the run lives (entity, path, url,
 settings, resumed, offline), alerts, models, links, code, restore, unwatch.
 
-Kept apart from `tracked_run.py`, which holds the logging hot path and the run's life
+Kept apart from `run.py`, which holds the logging hot path and the run's life
 cycle; these methods only read the run's identity and hand work to other modules.
 """
 
