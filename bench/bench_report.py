@@ -52,7 +52,7 @@ def seed(dir: Path) -> None:
         start = t0 + i * 600
         cols = {"step": [], "ts": [], "key": [], "num": []}
         final = {}
-        for k, key in enumerate(KEYS):
+        for _k, key in enumerate(KEYS):
             base = np.exp(-steps / (5000 + 300 * i)) + lr * 5
             y = base + rng.normal(0, 0.02, STEPS) if "loss" in key else 1 - base / 2 + rng.normal(0, 0.01, STEPS)
             cols["step"].append(steps)

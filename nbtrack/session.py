@@ -8,6 +8,7 @@ writers drain to disk.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import sys
@@ -34,6 +35,8 @@ from .store.records import RunRecord
 from .store.store import Store
 from .termination import on_termination
 from .tracked_run import Run
+
+_log = logging.getLogger(__name__)
 
 DEFAULT_PROJECT = "uncategorized"
 #: how long init() waits to read a stored run (resume, or a taken id) before it goes on
@@ -397,8 +400,8 @@ def _finish_all_on_signal(signum: int) -> None:
     for run in list(reversed(_runs)):
         try:
             run.finish(exit_code=128 + signum, state="killed")
-        except Exception:  # the signal must still do what it did before
-            pass
+        except Exception:  # boundary: the signal must still do what it did before
+            _log.debug("finishing run %s on signal %d failed", run.id, signum, exc_info=True)
     live_writers.flush_all(timeout=FLUSH_ON_SIGNAL)
 
 
@@ -410,8 +413,8 @@ def _finish_all_at_exit() -> None:
                 run.finish(exit_code=1, state="killed")
             else:
                 run.finish(exit_code=1 if exc is not None else None)
-        except Exception:  # never fail the interpreter's exit
-            pass
+        except Exception:  # boundary: never fail the interpreter's exit
+            _log.debug("finishing run %s at exit failed", run.id, exc_info=True)
     wait_for_captures()
 
 

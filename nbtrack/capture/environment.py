@@ -18,6 +18,8 @@ import sys
 import threading
 from typing import Any
 
+import psutil
+
 from ..store.postgres.url import redact_text
 
 #: ``git diff HEAD`` output is cut at this many bytes.
@@ -65,10 +67,8 @@ def packages(refresh: bool = False) -> dict[str, str]:
 
 def _memory_total() -> int | None:
     try:
-        import psutil
-
         return int(psutil.virtual_memory().total)
-    except Exception:
+    except (OSError, psutil.Error):  # e.g. no /proc in a sandbox: ask sysconf below
         pass
     try:
         return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))

@@ -22,6 +22,8 @@ import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
+import psutil
+
 _KERNEL_ID = re.compile(r"kernel-(?P<id>[A-Za-z0-9_.\-]+)\.json$")
 
 
@@ -60,10 +62,8 @@ def _pid_alive(pid: Any) -> bool:
     if pid <= 0:
         return False
     try:
-        import psutil
-
         return bool(psutil.pid_exists(pid))
-    except Exception:
+    except (OSError, psutil.Error):  # no /proc to read: ask the kernel with signal 0 below
         pass
     try:
         os.kill(pid, 0)

@@ -13,6 +13,7 @@ Works with every Keras 3 backend (torch, jax, tensorflow). Importing this module
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,8 @@ from ._common import _log_checkpoint, put_model_info, resolve_run
 if TYPE_CHECKING:
     from ..tracked_run import Run
 
+_log = logging.getLogger(__name__)
+
 __all__ = ["MetricsLogger", "ModelCheckpoint", "WandbMetricsLogger", "WandbModelCheckpoint"]
 
 
@@ -32,7 +35,7 @@ def _to_number(value: Any) -> Any:
         return value
     try:
         return float(value)
-    except Exception:  # e.g. a backend array without __float__
+    except (TypeError, ValueError):  # e.g. a backend array without __float__
         pass
     try:
         return float(keras.ops.convert_to_numpy(value))
@@ -114,8 +117,8 @@ class MetricsLogger(keras.callbacks.Callback):
         self._define_metrics(run)
         try:
             put_model_info(run, _count_params(self.model))
-        except Exception:  # a model that is not built yet has no weights to count
-            pass
+        except Exception:  # boundary: a model not built yet has no weights to count; training goes on
+            _log.debug("no parameter count for %r", type(self.model).__name__, exc_info=True)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         row = {f"epoch/{k}": _to_number(v) for k, v in (logs or {}).items()}

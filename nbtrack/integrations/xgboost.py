@@ -12,6 +12,7 @@ and, with ``log_feature_importance``, a ``feature_importance`` bar value
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,8 @@ from ._common import _log_checkpoint, resolve_run
 
 if TYPE_CHECKING:
     from ..tracked_run import Run
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["NbtrackCallback", "WandbCallback"]
 
@@ -54,8 +57,8 @@ class NbtrackCallback(xgboost.callback.TrainingCallback):
             params = json.loads(model.save_config())["learner"]
             run.config.update({"xgboost": {"objective": params["objective"]["name"],
                                            "num_feature": model.num_features()}})
-        except Exception:  # older Booster without these
-            pass
+        except Exception:  # boundary: an older Booster without these; the config entry is a nicety
+            _log.debug("no xgboost config recorded", exc_info=True)
         return model
 
     def after_iteration(self, model: Any, epoch: int, evals_log: dict[str, dict[str, Any]]) -> bool:

@@ -101,7 +101,7 @@ class LiveData:
             m = j - i
             st = tt = None
             for k in keys:
-                if k == STEP_KEY or k == TIME_KEY:
+                if k in (STEP_KEY, TIME_KEY):
                     continue
                 v0 = rows[0][k]
                 if type(v0) in _NUMERIC:

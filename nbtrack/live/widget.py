@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import logging
 import pathlib
 import uuid
 from typing import Any
@@ -14,6 +15,8 @@ import traitlets
 from .code import STATIC, shared_code, shared_code_wanted
 from .histograms import HIST_BINS
 from .svg import SvgHist, SvgSeries, render_svg
+
+_log = logging.getLogger(__name__)
 
 _MISSING_ESM = """
 export default { render({ el }) {
@@ -93,8 +96,8 @@ class LivePanel(anywidget.AnyWidget):
         if isinstance(data, dict):
             try:
                 data["image/svg+xml"] = self.svg()
-            except Exception:  # a picture is a nicety; never break the display
-                pass
+            except Exception:  # boundary: the picture is a nicety; never break the display
+                _log.debug("no SVG fallback for the live panel", exc_info=True)
         return bundle
 
 

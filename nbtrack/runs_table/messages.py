@@ -13,7 +13,7 @@ columns and curve points travel as little-endian Float64 binary buffers in repli
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict, Union
+from typing import Literal, TypedDict
 
 
 class Column(TypedDict):
@@ -93,4 +93,4 @@ class DeleteReq(TypedDict):
     ids: list[str]
 
 
-Request = Union[LoadReq, CurvesReq, ImportanceReq, DetailReq, DiffReq, EditReq, DeleteReq]
+Request = LoadReq | CurvesReq | ImportanceReq | DetailReq | DiffReq | EditReq | DeleteReq

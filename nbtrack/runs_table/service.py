@@ -133,13 +133,13 @@ class TableService:
         images = []
         for f in files:
             if (f.kind == "media" and f.name.lower().endswith((".png", ".jpg", ".jpeg", ".gif"))
-                    and not is_playable(f.name) and len(images) < MAX_IMAGES):
-                if f.size <= MAX_IMAGE_BYTES and self._stored_size(f) <= MAX_IMAGE_BYTES:
-                    try:
-                        mime = "image/png" if f.name.lower().endswith(".png") else "image/jpeg" if "jp" in f.name.lower()[-5:] else "image/gif"
-                        images.append({"name": f.name, "src": f"data:{mime};base64," + base64.b64encode(f.read()).decode("ascii")})
-                    except (OSError, UnsafeStoreEntry):
-                        pass
+                    and not is_playable(f.name) and len(images) < MAX_IMAGES
+                    and f.size <= MAX_IMAGE_BYTES and self._stored_size(f) <= MAX_IMAGE_BYTES):
+                try:
+                    mime = "image/png" if f.name.lower().endswith(".png") else "image/jpeg" if "jp" in f.name.lower()[-5:] else "image/gif"
+                    images.append({"name": f.name, "src": f"data:{mime};base64," + base64.b64encode(f.read()).decode("ascii")})
+                except (OSError, UnsafeStoreEntry):  # an unreadable or unsafe file is left off the page
+                    pass
         try:
             cells = diff.notebook_cells(run.code())
         except Exception as exc:  # a broken snapshot must not break the page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -11,6 +12,8 @@ from . import runsql
 from .records import FileRecord, RunRecord
 from .sink import BatchOutcome, OperationError, RunBatch
 from .store import Store
+
+_log = logging.getLogger(__name__)
 
 #: stored fields a resumed run keeps when it is merged into its stored row
 _KEPT_ON_RESUME = ("project", "name", "notes", "tags", "group", "job_type", "created_at")
@@ -48,8 +51,8 @@ class DuckDBSink:
             except BaseException:
                 try:
                     con.execute("ROLLBACK")
-                except Exception:  # the connection may be gone; close() rolls back
-                    pass
+                except Exception:  # boundary: the connection may be gone (close() rolls back); the first error is raised
+                    _log.debug("ROLLBACK failed", exc_info=True)
                 raise
         return outcomes
 

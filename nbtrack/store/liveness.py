@@ -22,9 +22,9 @@ def process_alive(pid: int, started_at: float | None = None) -> bool:
         proc = psutil.Process(pid)
         if proc.status() == psutil.STATUS_ZOMBIE:
             return False
-        if started_at is not None and abs(proc.create_time() - started_at) > START_TOLERANCE:
-            return False  # the pid was reused by another process
-        return True
+        # a start time that differs means the pid was reused by another process (written so a NaN
+        # start time, which compares false, reads as alive, as before)
+        return not (started_at is not None and abs(proc.create_time() - started_at) > START_TOLERANCE)
     except (psutil.NoSuchProcess, psutil.ZombieProcess):
         return False
     except (ValueError, TypeError, OverflowError):  # a pid no process can have (a hand-edited store)
@@ -52,7 +52,6 @@ def effective_state(record: RunRecord, now: float | None = None) -> RunState:
     if isinstance(beat, (int, float)) and not now - beat <= HEARTBEAT_TIMEOUT:  # NaN too
         return "crashed"
     pid = record.get("pid")
-    if record.get("host") == _HOST and pid:
-        if not process_alive(pid, record.get("pid_started_at")):
-            return "crashed"
+    if record.get("host") == _HOST and pid and not process_alive(pid, record.get("pid_started_at")):
+        return "crashed"
     return "running"

@@ -11,6 +11,7 @@ takes what is pending as one :class:`~nbtrack.store.sink.RunBatch` per flush.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import secrets
 import threading
@@ -23,6 +24,8 @@ from .records import STEP_KEY, FileRecord, HistoryRow, RunRecord
 from .safe_values import clean_text
 from .sink import BatchOutcome, RunBatch, Sink
 from .store import Store, hash_file
+
+_log = logging.getLogger(__name__)
 
 #: files under this size are read into memory when given; larger ones are copied later
 SMALL_FILE = 64 * 1024 * 1024
@@ -322,8 +325,8 @@ class RunWriter:
             if op.on_commit is not None:
                 try:
                     op.on_commit(result)
-                except Exception:  # a callback must not stop the writer
-                    pass
+                except Exception:  # boundary: a callback must not stop the writer thread
+                    _log.warning("nbtrack: an operation's on_commit callback raised", exc_info=True)
 
     def _deleted(self) -> None:
         if not self.deleted:
@@ -350,8 +353,8 @@ class RunWriter:
         if self.on_new_id is not None:
             try:
                 self.on_new_id(self.run_id)
-            except Exception:  # a callback must not stop the writer
-                pass
+            except Exception:  # boundary: a callback must not stop the writer thread
+                _log.warning("nbtrack: the on_new_id callback of run %s raised", self.run_id, exc_info=True)
 
     def warn_file_gone(self, paths: list[str], exc: BaseException) -> None:
         """A file could not be copied: its source is gone or unreadable (one warning)."""
@@ -372,5 +375,5 @@ class RunWriter:
         if op.on_error is not None:
             try:
                 op.on_error(exc)
-            except Exception:
-                pass
+            except Exception:  # boundary: a callback must not stop the writer thread
+                _log.warning("nbtrack: an operation's on_error callback raised", exc_info=True)

@@ -298,7 +298,7 @@ class StoreWriter(BadItemIsolation):
                     self.sink.put_blob(content, sha)
                     continue
                 try:
-                    src = open(content, "rb")
+                    src = open(content, "rb")  # noqa: SIM115 - closed by the `with` below; opened apart so a gone file is not store trouble
                 except OSError as exc:
                     gone = [f for f in t.files if f["sha256"] == sha]
                     t.files[:] = [f for f in t.files if f["sha256"] != sha]

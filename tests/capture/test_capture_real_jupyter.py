@@ -72,12 +72,13 @@ def test_real_jupyter_server_session(tmp_path, tiny_notebook):
     for var in ("NBTRACK_NOTEBOOK", "WANDB_NOTEBOOK_NAME", "JPY_SESSION_NAME"):
         env.pop(var, None)
     port, token = _free_port(), "nbtrack-test-token"
-    server = subprocess.Popen(
-        [str(VENV_BIN / "jupyter-server"), "--no-browser", "--allow-root",
-         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"],
-        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "server.log", "wb"),
-    )
+    with open(tmp_path / "server.log", "wb") as server_log:  # the server keeps its own copy of the fd
+        server = subprocess.Popen(
+            [str(VENV_BIN / "jupyter-server"), "--no-browser", "--allow-root",
+             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"],
+            env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=server_log,
+        )
     base = f"http://127.0.0.1:{port}"
     client = None
     try:
@@ -118,15 +119,15 @@ def test_real_jupyter_server_session(tmp_path, tiny_notebook):
         size = nb_path.stat().st_size
         assert result["a"] == ["train.ipynb", str(nb_path), "env:JPY_SESSION_NAME", size]
         assert result["b"] == ["train.ipynb", str(nb_path), "jupyter-server", size]
-        print("find_notebook in a real kernel: env %.1f ms, /api/sessions %.1f ms"
-              % (result["ta"] * 1000, result["tb"] * 1000))
+        print(f"find_notebook in a real kernel: env {result['ta'] * 1000:.1f} ms, "
+              f"/api/sessions {result['tb'] * 1000:.1f} ms")
     finally:
         if client is not None:
             client.stop_channels()
         try:
             for s in _request(f"{base}/api/sessions?token={token}") or []:
                 _request(f"{base}/api/sessions/{s['id']}?token={token}", "DELETE")
-        except Exception:
+        except (OSError, ValueError):  # the server is gone already: terminate() below has nothing to wait for
             pass
         server.terminate()
         try:
