@@ -8,7 +8,7 @@ other kernels write.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -100,7 +100,7 @@ class ApiSummary(dict):
     def __getitem__(self, key: str) -> Any:
         return nested_get(dict(self), key) if not super().__contains__(key) else super().__getitem__(key)
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         try:
             return self[key]
         except KeyError:
@@ -127,7 +127,7 @@ class ApiSummary(dict):
             self._set(key, value)
         self._write()
 
-    def pop(self, key: str, *default: Any) -> Any:  # type: ignore[override]
+    def pop(self, key: str, *default: Any) -> Any:
         if key not in self:
             if default:
                 return default[0]
@@ -136,7 +136,7 @@ class ApiSummary(dict):
         del self[key]
         return value
 
-    def setdefault(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def setdefault(self, key: str, default: Any = None) -> Any:
         if key not in self:
             self[key] = default
         return self[key]
@@ -438,7 +438,7 @@ class Api:
             raise ValueError(f"no sweep with id {sweep_id!r} in {self._reader.store.root}")
         return ApiSweep(record, sweeps, self._runs_by_id)
 
-    def _runs_by_id(self, ids: list[str]) -> list[ApiRun]:
+    def _runs_by_id(self, ids: Sequence[str]) -> list[ApiRun]:
         order = {run_id: i for i, run_id in enumerate(ids)}
         records = sorted(self._reader.runs(ids=list(ids)), key=lambda r: order[r["id"]]) if ids else []
         return [ApiRun(r, self._reader) for r in records]

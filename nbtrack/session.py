@@ -133,7 +133,7 @@ def init(
     ships the run to the team store on PostgreSQL: it is written locally first and shipped
     in the background, so training goes on while the server is unreachable.
     """
-    policy = _REINIT.get(reinit)  # type: ignore[arg-type]
+    policy = _REINIT.get(reinit)
     if policy is None:
         raise ValueError(f"nbtrack.init: reinit must be one of {sorted(k for k in _REINIT if isinstance(k, str))}.")
     previous = active()
@@ -176,14 +176,14 @@ def init(
         hook(record, cfg, store_dir)
     continued = record["created_at"] != fresh_created_at  # a hook continued a stored run (a sweep's)
     if store_dir is not None:
-        store = Store(store_dir)
+        run_store = Store(store_dir)
         if resume:
-            _resume_into(record, cfg, store, resume)
+            _resume_into(record, cfg, run_store, resume)
         elif not continued and (id is not None or os.environ.get("WANDB_RUN_ID")):
-            _refuse_taken_id(record["id"], store)
+            _refuse_taken_id(record["id"], run_store)
     writer = None
     if store_dir is not None:
-        writer = live_writers.open_run(store, record, flush_interval=_env_seconds("NBTRACK_FLUSH_INTERVAL", 1.0),
+        writer = live_writers.open_run(run_store, record, flush_interval=_env_seconds("NBTRACK_FLUSH_INTERVAL", 1.0),
                                        lock_timeout=_env_seconds("NBTRACK_LOCK_TIMEOUT", 10.0),
                                        resume=bool(resume) or continued)
         cfg.bind(lambda data: writer.update_run({"config": data}))
@@ -250,7 +250,7 @@ def _resume_into(record: RunRecord, cfg: Config, store: Store, resume: bool | st
         raise UsageError(f"nbtrack.init(resume='never'): run {record['id']!r} already exists in {store.root}.")
     for key in ("project", "name", "notes", "tags", "group", "job_type", "created_at", "summary", "metrics", "last_step"):
         if stored.get(key) is not None:
-            record[key] = stored[key]  # type: ignore[literal-required]
+            record[key] = stored[key]
     cfg.update({**(stored.get("config") or {}), **cfg.as_dict()})
     record["config"] = cfg.as_dict()
 

@@ -199,7 +199,7 @@ def _colab() -> tuple[str, str, bytes] | None:
     if not _importable("google.colab"):
         return None
     try:
-        from google.colab import _message  # type: ignore[import-not-found]
+        from google.colab import _message
 
         reply = _message.blocking_request("get_ipynb", timeout_sec=5)
         nb = reply.get("ipynb") if isinstance(reply, dict) else None
@@ -215,7 +215,7 @@ def _kaggle() -> tuple[str, str, bytes] | None:
     if not _importable("kaggle_session"):
         return None
     try:
-        import kaggle_session  # type: ignore[import-not-found]
+        import kaggle_session
 
         exported = kaggle_session.UserSessionClient().get_exportable_ipynb()
         source = exported.get("source") if isinstance(exported, dict) else exported

@@ -25,7 +25,9 @@ from .messages import (
     ImageDelta,
     ImageItem,
     SeriesDelta,
+    SnapImageItem,
     SnapImages,
+    SnapImageStep,
     SnapSeries,
     Snapshot,
 )
@@ -110,7 +112,7 @@ class LiveData:
                     except (TypeError, ValueError):
                         y = None
                     if y is not None:
-                        if st is None:
+                        if st is None or tt is None:  # set together, once per group of rows
                             st = np.fromiter((r[STEP_KEY] for r in rows), float, m)
                             tt = np.fromiter((r[TIME_KEY] for r in rows), float, m)
                         acc.setdefault(k, []).append((st, tt, y))
@@ -219,9 +221,9 @@ class LiveData:
         images: list[SnapImages] = []
         budget = SNAPSHOT_IMAGE_BYTES
         for key, steps in self.images.items():
-            kept = []
+            kept: list[SnapImageStep] = []
             for step, items in reversed(steps):  # newest first until the byte budget is spent
-                out = []
+                out: list[SnapImageItem] = []
                 for it in items:
                     sha = str(it.get("sha256", ""))
                     png = _thumbnail(sha) if sha and budget > 0 else None

@@ -102,7 +102,7 @@ class LiveSession:
 
     def __init__(self, run: LiveRunInfo, store_root: str | None = None, push_interval: float = 0.25,
                  cap: int = DEFAULT_CAP, earlier_runs: int = EARLIER_RUNS) -> None:
-        self.info: RunInfo = {**run, "finished_at": None, "summary": {}, "metrics": {}}  # type: ignore[typeddict-item]
+        self.info: RunInfo = {**run, "finished_at": None, "summary": {}, "metrics": {}}
         self.store_root = store_root
         self.rows: list = []
         self.data = LiveData(run["id"], cap)

@@ -56,7 +56,7 @@ class LivePanel(anywidget.AnyWidget):
     uid = traitlets.Unicode().tag(sync=True)  # keys the browser's per-model store (views get proxies, not the model)
     mode = traitlets.Unicode("live").tag(sync=True)  # "live" | "compare"
     run = traitlets.Dict().tag(sync=True)  # messages.RunInfo of the live run
-    runs = traitlets.List().tag(sync=True)  # RunInfo of compared runs (compare mode)
+    runs: traitlets.List[Any] = traitlets.List().tag(sync=True)  # RunInfo of compared runs (compare mode)
     snapshot = traitlets.Dict().tag(sync=True)  # messages.Snapshot: compact resync state, saved
     code_ref = traitlets.Unicode().tag(sync=True)  # model id of the WidgetCode holding the bundle
     code_digest = traitlets.Unicode().tag(sync=True)  # which bundle (a page imports each one once)

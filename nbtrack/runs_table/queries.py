@@ -159,7 +159,8 @@ def curves(reader: Any, ids: Sequence[str], key: str, width: int = 800) -> tuple
     runs = table.column("run_id").to_pylist()
     step = table.column("step").to_numpy(zero_copy_only=False).astype("<f8")
     num = table.column("num").to_numpy(zero_copy_only=False).astype("<f8")
-    series, buffers = [], []
+    series: list[dict[str, Any]] = []
+    buffers: list[bytes] = []
     start = 0
     for i in range(1, len(runs) + 1):
         if i == len(runs) or runs[i] != runs[start]:

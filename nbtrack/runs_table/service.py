@@ -42,7 +42,7 @@ class TableService:
         self.reader: StoreReader = reader_for(dir, store)
         local = isinstance(self.reader.store, Store)
         #: edits (rename, notes, tags, delete) go to the local store only
-        self.editor = StoreEditor(self.reader.store) if local else None  # type: ignore[arg-type]
+        self.editor = StoreEditor(self.reader.store) if local else None
         self.data: TableData | None = None
         self.loaded_at = 0.0
 
@@ -130,7 +130,7 @@ class TableService:
         pkgs = env.pop("packages", None)
         files = run.files()
         git_diff = next((f for f in files if f.name == "code/git.diff"), None)
-        images = []
+        images: list[dict[str, str]] = []
         for f in files:
             if (f.kind == "media" and f.name.lower().endswith((".png", ".jpg", ".jpeg", ".gif"))
                     and not is_playable(f.name) and len(images) < MAX_IMAGES

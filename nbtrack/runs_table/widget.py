@@ -32,11 +32,11 @@ class RunsTable(anywidget.AnyWidget):
 
     uid = traitlets.Unicode().tag(sync=True)
     project = traitlets.Unicode(allow_none=True).tag(sync=True)
-    columns = traitlets.List().tag(sync=True)  # messages.Column
+    columns: traitlets.List[Any] = traitlets.List().tag(sync=True)  # messages.Column
     page = traitlets.Dict().tag(sync=True)  # messages.Rows: the first rows, JSON, saved
     total = traitlets.Int(0).tag(sync=True)
     filter = traitlets.Unicode("").tag(sync=True)  # initial filter text (the browser may change it)
-    selected = traitlets.List().tag(sync=True)  # run ids selected in the browser
+    selected: traitlets.List[str] = traitlets.List().tag(sync=True)  # run ids selected in the browser
 
     def __init__(self, project: str | None = None, dir: str | os.PathLike[str] | None = None,
                  filter: str = "", page_rows: int = PAGE_ROWS, store: str | None = None, **kwargs: Any) -> None:
@@ -60,7 +60,7 @@ class RunsTable(anywidget.AnyWidget):
         """Read the store again and tell open views to reload."""
         data = self._service.load()
         page, _ = data.rows(limit=PAGE_ROWS)
-        self.columns, self.page, self.total = data.columns, page, len(data)
+        self.columns, self.page, self.total = data.columns, dict(page), len(data)
         self.send({"type": "stale"})
 
     def ids(self, filter: str | None = None) -> list[str]:

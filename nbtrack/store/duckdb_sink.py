@@ -71,7 +71,7 @@ def _apply(con: Any, batches: Sequence[RunBatch]) -> list[BatchOutcome]:
         else:
             outcomes.append(BatchOutcome("stored"))
             histories.extend(_with_run_id(t, b.run_id) for t in b.history if t.num_rows)
-            files.extend({**f, "run_id": b.run_id} for f in b.files)  # type: ignore[typeddict-item]
+            files.extend({**f, "run_id": b.run_id} for f in b.files)
     if histories:
         con.register("_nbtrack_batch", pa.concat_tables(histories) if len(histories) > 1 else histories[0])
         con.execute("INSERT INTO history SELECT run_id, step, ts, key, num, text, json FROM _nbtrack_batch")
@@ -111,5 +111,5 @@ def _merged_into_stored(con: Any, run_id: str, update: RunRecord) -> RunRecord:
     merged: dict[str, Any] = {k: v for k, v in update.items() if k not in _KEPT_ON_RESUME or not stored.get(k)}
     for key in ("config", "summary", "metrics"):
         if isinstance(stored.get(key), dict) and key in update:
-            merged[key] = {**stored[key], **(update.get(key) or {})}  # type: ignore[literal-required]
+            merged[key] = {**stored[key], **(update.get(key) or {})}
     return merged  # type: ignore[return-value]

@@ -34,14 +34,15 @@ class StoreReader:
         self.lock_timeout = lock_timeout
         self.flush_timeout = flush_timeout
 
-    def _read(self):  # type: ignore[no-untyped-def]
+    def _read(self):
         live_writers.flush_store(self.store, timeout=self.flush_timeout)
         return self.store.read(timeout=self.lock_timeout)
 
     # -- runs ----------------------------------------------------------------------------
     def runs(self, project: str | None = None, ids: Sequence[str] | None = None) -> list[RunRecord]:
         """Runs, newest first (JSON columns decoded, ``tags`` a list, derived ``state``)."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if project is not None:
             where.append("project = ?")
             params.append(project)

@@ -173,6 +173,7 @@ class RunWriter:
                 if os.path.getsize(source_path) < SMALL_FILE:
                     with open(source_path, "rb") as fh:
                         data = fh.read()
+            content: bytes | str  # the bytes, or the path to stream them from later
             if data is not None:
                 sha, size, content = hashlib.sha256(data).hexdigest(), len(data), bytes(data)
             else:

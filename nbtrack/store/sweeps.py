@@ -9,6 +9,7 @@ same grid point and a Bayesian search sees every earlier result.
 
 from __future__ import annotations
 
+import builtins  # `list` below is a method name inside SweepStore
 import json
 import time
 from collections.abc import Iterator
@@ -149,13 +150,13 @@ class SweepStore:
         with self.store.read(timeout=self.lock_timeout) as con:
             return find_sweeps(con, project=project)
 
-    def trials(self, sweep_id: str) -> list[TrialRecord]:
+    def trials(self, sweep_id: str) -> builtins.list[TrialRecord]:
         """The sweep's trials (this process's writes flushed first)."""
         live_writers.flush_all(timeout=10.0)
         with self.store.read(timeout=self.lock_timeout) as con:
             return trials(con, sweep_id)
 
-    def run_ids(self, sweep_id: str) -> list[str]:
+    def run_ids(self, sweep_id: str) -> builtins.list[str]:
         """Ids of the stored runs that belong to the sweep, oldest first."""
         live_writers.flush_all(timeout=10.0)
         with self.store.read(timeout=self.lock_timeout) as con:

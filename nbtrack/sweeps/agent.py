@@ -27,7 +27,7 @@ from ..names import new_run_id
 from ..run_config import Config
 from ..store.paths import resolve_store_dir
 from ..store.reader import StoreReader
-from ..store.records import RunRecord
+from ..store.records import RunRecord, RunState
 from ..store.store import Store
 from ..store.sweeps import SweepStore
 from . import controller
@@ -181,7 +181,9 @@ def _run_one(function: Callable[[], Any], assignment: controller.Assignment) -> 
     """Call the function for one assigned run; True if it returned, False if it raised,
     None if it was interrupted."""
     call = _local.call = _Call(assignment)
-    exit_code, state, outcome = 0, None, True
+    exit_code = 0
+    state: RunState | None = None
+    outcome: bool | None = True
     try:
         function()
     except KeyboardInterrupt:

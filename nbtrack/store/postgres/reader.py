@@ -43,8 +43,8 @@ class TeamReader(StoreReader):
         finally:
             self._history_runs, self._history_keys = previous
 
-    def _read(self):  # type: ignore[no-untyped-def]
-        store: TeamStore = self.store  # type: ignore[assignment]
+    def _read(self):
+        store: TeamStore = self.store
         for shipper in shippers_to(store.url):
             if not shipper.failing:
                 shipper.flush(self.flush_timeout)
