@@ -57,7 +57,8 @@ class ApiFile:
 
     def read(self) -> bytes:
         """The file's bytes."""
-        return self._reader.store.read_blob(self.sha256, self.name)
+        data: bytes = self._reader.store.read_blob(self.sha256, self.name)
+        return data
 
     def download(self, root: str | os.PathLike[str] = ".", replace: bool = False, exist_ok: bool = False) -> Path:
         """Write the file under `root` (keeping its name's folders); returns the path.
@@ -74,7 +75,7 @@ class ApiFile:
         return target
 
 
-class ApiSummary(dict):
+class ApiSummary(dict[str, Any]):
     """A stored run's summary as wandb's public API gives it: a dict of the stored (flat)
     keys that also reads nested keys (`summary["nested"]["a"]` for the stored "nested/a"),
     and writes every change (`summary[k] = v`, `del summary[k]`, `summary.update({...})`,
@@ -327,10 +328,11 @@ class ApiRun:
         code = [f for f in self.files() if f.kind == "code" and f.name.startswith("code/")]
         notebooks = [f for f in code if f.name.endswith(".ipynb") and f.name != HISTORY_NOTEBOOK]
         if notebooks:
-            return nbformat.reads(notebooks[0].read().decode("utf-8"), as_version=4)
+            notebook: nbformat.NotebookNode = nbformat.reads(notebooks[0].read().decode("utf-8"), as_version=4)
+            return notebook
         scripts = [f for f in code if f.name.endswith(".py")]
         if scripts:
-            nb = nbformat.v4.new_notebook()
+            nb: nbformat.NotebookNode = nbformat.v4.new_notebook()
             nb.cells.append(nbformat.v4.new_code_cell(scripts[0].read().decode("utf-8", "replace")))
             nb.metadata["nbtrack"] = {"source": scripts[0].name}
             return nb
@@ -342,7 +344,8 @@ class ApiRun:
 
         for f in self.files():
             if f.name == HISTORY_NOTEBOOK:
-                return nbformat.reads(f.read().decode("utf-8"), as_version=4)
+                history: nbformat.NotebookNode = nbformat.reads(f.read().decode("utf-8"), as_version=4)
+                return history
         return None
 
 

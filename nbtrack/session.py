@@ -25,7 +25,6 @@ from .names import new_run_id, new_run_name
 from .projects import check_project, check_run_id
 from .run_config import Config
 from .run_identity import InitOptions
-from .settings import Settings  # noqa: F401 - nbtrack.Settings is looked up here
 from .snapshot import capture_at_finish, capture_at_init, wait_for_captures
 from .store import live_writers  # registered first: its exit drain runs after ours
 from .store.errors import NbtrackStorageWarning

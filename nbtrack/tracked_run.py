@@ -48,7 +48,7 @@ FINISH_WAIT = 2.0
 MAX_STEP = 2**53 - 1
 
 
-class _Discard(list):
+class _Discard(list[Any]):
     """The rows list of a run that keeps nothing (mode="disabled")."""
 
     def append(self, item: Any) -> None:  # list protocol

@@ -35,7 +35,7 @@ def process_alive(pid: int, started_at: float | None = None) -> bool:
 
 def process_started_at(pid: int | None = None) -> float:
     """Creation time of a process (default: this one), for ``RunRecord.pid_started_at``."""
-    return psutil.Process(pid).create_time()
+    return float(psutil.Process(pid).create_time())
 
 
 def effective_state(record: RunRecord, now: float | None = None) -> RunState:
