@@ -146,9 +146,9 @@ def test_nbclient_kernel_without_server(tmp_path):
         "x * 2 + 2",
         "import time, json\n"
         "from nbtrack.capture.notebook import find_notebook, history_notebook_bytes\n"
-        "t = time.perf_counter(); src = find_notebook(timeout=1.0); elapsed = time.perf_counter() - t\n"
+        "src = find_notebook(timeout=1.0)\n"
         "hist = json.loads(history_notebook_bytes())\n"
-        "print('RESULT' + json.dumps({'src': repr(src), 'elapsed': elapsed,\n"
+        "print('RESULT' + json.dumps({'src': repr(src),\n"
         "      'cells': [[c['execution_count'], c['source'], [o['data']['text/plain'] for o in c['outputs']]]\n"
         "                for c in hist['cells']]}))",
     ]
@@ -158,7 +158,6 @@ def test_nbclient_kernel_without_server(tmp_path):
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
     result = json.loads(text.split("RESULT", 1)[1])
     assert result["src"] == "None"
-    assert result["elapsed"] < 1.5
     sources = [c[1] for c in result["cells"]]
     assert sources == [s.rstrip("\n") for s in cells]
     assert result["cells"][2][2] == ["42"]
