@@ -180,7 +180,7 @@ class SystemMonitor:
     def _net(self) -> Any:
         try:
             return self._psutil.net_io_counters()
-        except Exception:
+        except Exception:  # containers without /proc/net/dev: no network reading
             return None
 
 

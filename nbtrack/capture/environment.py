@@ -46,13 +46,13 @@ def packages(refresh: bool = False) -> dict[str, str]:
         seen: set[str] = set()
         try:
             dists = list(metadata.distributions())
-        except Exception:
+        except Exception:  # boundary: a broken site-packages must not stop the run; no package list then
             dists = []
         for dist in dists:
             try:
                 name = dist.metadata["Name"]
                 version = dist.version
-            except Exception:
+            except Exception:  # one distribution with broken metadata is skipped
                 continue
             if not name:
                 continue
@@ -214,5 +214,5 @@ def git_info(path: str | os.PathLike[str] | None = None) -> dict[str, Any] | Non
             "dirty": bool(status),
             "diff": diff,
         }
-    except Exception:
+    except Exception:  # boundary: git state is a nicety; any failure means no git info
         return None

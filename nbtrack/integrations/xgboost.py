@@ -78,7 +78,7 @@ class NbtrackCallback(xgboost.callback.TrainingCallback):
             if value is None:
                 try:
                     value = model.attr(attr)
-                except Exception:
+                except Exception:  # boundary: a Booster without attr() or that attribute; the summary is a nicety
                     value = None
             if value is not None:
                 run.summary[attr] = float(value) if attr == "best_score" else int(value)

@@ -81,7 +81,7 @@ def to_numpy(data: Any) -> Any:
     if isinstance(data, (list, tuple)):
         try:
             arr = np.asarray(data)
-        except Exception:
+        except Exception:  # boundary: user data numpy cannot take is simply not an image array
             return None
         return arr if arr.dtype.kind in "biuf" else None
     return None

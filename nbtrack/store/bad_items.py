@@ -67,7 +67,7 @@ class BadItemIsolation:
             for r, t in taken:
                 try:
                     self._committed([(r, t)], self.sink.commit([t.batch], timeout=self.lock_timeout))
-                except Exception as one:
+                except Exception as one:  # sorted below: storage trouble and failed operations are kept, the rest is a bad item
                     if storage_trouble(one) or isinstance(one, OperationError):
                         r.restore(t)
                         if storage_trouble(one):

@@ -96,7 +96,7 @@ def _apply(con: Any, batches: Sequence[RunBatch]) -> list[BatchOutcome]:
         for index, apply in enumerate(b.operations):
             try:
                 outcome.results.append(apply(con))
-            except Exception as exc:
+            except Exception as exc:  # any error of one operation: wrapped to name it, bad_items decides
                 raise OperationError(b.run_id, index, exc) from exc
     return outcomes
 
