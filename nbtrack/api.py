@@ -122,7 +122,7 @@ class ApiSummary(dict[str, Any]):
             super().__delitem__(name)
         self._write()
 
-    def update(self, data: Any = None, **kwargs: Any) -> None:  # type: ignore[override]
+    def update(self, data: Any = None, **kwargs: Any) -> None:  # type: ignore[override] # wandb's summary.update(data) signature, not dict's
         """Set several values (or, with no argument, write the summary as it is)."""
         for key, value in {**dict(data or {}), **kwargs}.items():
             self._set(key, value)
@@ -259,7 +259,7 @@ class ApiRun:
         records = self._reader.runs(ids=[self.id])
         if not records:
             raise CommError(f"run {self.id} is no longer in {self._reader.store.root}")
-        self.__init__(records[0], self._reader)  # type: ignore[misc]
+        self.__init__(records[0], self._reader)  # type: ignore[misc] # load() re-reads the run into this same object, as wandb's does
         return self
 
     def alerts(self) -> list[dict[str, Any]]:

@@ -319,11 +319,14 @@ def _publish(run: Run | None) -> None:
     package = sys.modules.get(__package__ or "nbtrack")
     if package is None:
         return
-    package.run = run  # type: ignore[attr-defined]
+    # the package's namespace: nbtrack.run, nbtrack.log, nbtrack.config, nbtrack.summary;
     # nbtrack.log is the active run's own method (one call less on the hot path, as wandb does)
-    package.log = run.log if run is not None else log  # type: ignore[attr-defined]
-    package.config = run.config if run is not None else NoActiveRun("config")  # type: ignore[attr-defined]
-    package.summary = run.summary if run is not None else NoActiveRun("summary")  # type: ignore[attr-defined]
+    vars(package).update(
+        run=run,
+        log=run.log if run is not None else log,
+        config=run.config if run is not None else NoActiveRun("config"),
+        summary=run.summary if run is not None else NoActiveRun("summary"),
+    )
 
 
 # -- module-level API --------------------------------------------------------------------
@@ -390,7 +393,7 @@ def _watch_script_exit() -> None:
         _exit_exception.append(exc)
         previous(exc_type, exc, tb)
 
-    hook._nbtrack = True  # type: ignore[attr-defined]
+    hook._nbtrack = True  # type: ignore[attr-defined] # marks our hook so a second init() does not wrap it again
     sys.excepthook = hook
 
 

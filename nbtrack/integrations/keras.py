@@ -89,7 +89,7 @@ class MetricsLogger(keras.callbacks.Callback):
         if log_freq != "epoch" and (not isinstance(log_freq, int) or isinstance(log_freq, bool) or log_freq < 1):
             raise ValueError(f'MetricsLogger: log_freq must be "epoch", "batch" or a positive int, got {log_freq!r}.')
         self.logging_batch_wise = isinstance(log_freq, int)
-        self.log_freq: int | None = log_freq if self.logging_batch_wise else None  # type: ignore[assignment]
+        self.log_freq: int | None = log_freq if isinstance(log_freq, int) else None
         self.global_step = int(initial_global_step)
         self._explicit_run = run
         self._run: Run | None = run
@@ -131,7 +131,7 @@ class MetricsLogger(keras.callbacks.Callback):
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         step = self.global_step
         self.global_step += 1
-        if self.logging_batch_wise and batch % self.log_freq == 0:  # type: ignore[operator]
+        if self.log_freq is not None and batch % self.log_freq == 0:  # None unless logging batch-wise
             row = {f"batch/{k}": _to_number(v) for k, v in (logs or {}).items()}
             row["batch/batch_step"] = step
             lr = _learning_rate(self.model)

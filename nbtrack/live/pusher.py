@@ -293,7 +293,7 @@ class Pusher:
                 return False
             self.seq += 1
             msg, buffers = out
-            self.send(msg, buffers)  # type: ignore[arg-type]
+            self.send(msg, buffers)  # type: ignore[arg-type] # the message TypedDicts are JSON objects for send()
             self.sends += 1
             self.bytes_sent += sum(len(b) for b in buffers) + len(json.dumps(msg))
             return True

@@ -107,7 +107,7 @@ def load_table(reader: Any, project: str | None = None, now: float | None = None
     sum_cols: dict[str, list[Any]] = {}
     for i in range(n):
         rec = {k: raw[k][i] for k in raw}
-        state = effective_state(rec, now)  # type: ignore[arg-type]
+        state = effective_state(rec, now)  # type: ignore[arg-type] # a row of the runs table holds a RunRecord's columns
         start = rec["created_at"]
         end = rec["finished_at"] or (rec["heartbeat_at"] if state != "running" else None)
         if state == "running" and start is not None:

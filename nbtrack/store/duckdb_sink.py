@@ -112,4 +112,4 @@ def _merged_into_stored(con: Any, run_id: str, update: RunRecord) -> RunRecord:
     for key in ("config", "summary", "metrics"):
         if isinstance(stored.get(key), dict) and key in update:
             merged[key] = {**stored[key], **(update.get(key) or {})}
-    return merged  # type: ignore[return-value]
+    return merged  # type: ignore[return-value] # a dict of RunRecord keys, built from the update

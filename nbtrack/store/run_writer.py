@@ -185,7 +185,7 @@ class RunWriter:
                                   f"saved: its source could not be read ({exc}).")
             return None
         rec: FileRecord = {"run_id": self.run_id, "path": clean_text(path), "sha256": sha, "size": size,
-                           "kind": kind, "created_at": time.time()}  # type: ignore[typeddict-item]
+                           "kind": kind, "created_at": time.time()}  # type: ignore[typeddict-item] # kind is one of FileRecord's kinds (add_file's callers pass them)
         with self._mu:
             self._blobs[sha] = content
             self._files.append(rec)
@@ -291,7 +291,7 @@ class RunWriter:
             fields["heartbeat_at"] = time.time()
         if self._max_step is not None:
             fields["last_step"] = max(self._max_step, fields.get("last_step") or -1)
-        batch = RunBatch(self.run_id, self.seq, list(tables), fields, list(files), [op.apply for op in ops],  # type: ignore[arg-type]
+        batch = RunBatch(self.run_id, self.seq, list(tables), fields, list(files), [op.apply for op in ops],  # type: ignore[arg-type] # fields: a copy of the RunRecord update plus heartbeat/last_step
                          first=self.first, resume=self.resume)
         return TakenBatch(batch, tables, update, blobs, files, ops)
 

@@ -59,7 +59,7 @@ def from_row(names: list[str], row: tuple[Any, ...]) -> RunRecord:
                                                                    and abs(value) < _MAX_TIME):
             value = None  # NaN fails the comparison too
         rec[_COL_TO_KEY.get(name, name)] = value
-    return rec  # type: ignore[return-value]
+    return rec  # type: ignore[return-value] # a dict of RunRecord keys, built from the table's columns
 
 
 def upsert_run(con: Any, run_id: str, fields: RunRecord | dict[str, Any]) -> None:

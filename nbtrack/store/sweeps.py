@@ -51,7 +51,7 @@ _KEYS = ("id", "project", "name", "method", "config", "state", "created_at")
 def _sweep(row: tuple[Any, ...]) -> SweepRecord:
     rec = dict(zip(_KEYS, row))
     rec["config"] = json.loads(rec["config"]) if rec["config"] else {}
-    return rec  # type: ignore[return-value]
+    return rec  # type: ignore[return-value] # a dict of SweepRecord keys, built from the table's columns
 
 
 def insert_sweep(con: Any, sweep: SweepRecord) -> None:
@@ -105,7 +105,7 @@ def trials(con: Any, sweep_id: str) -> list[TrialRecord]:
             "params": json.loads(params) if params else {},
             "point": json.loads(point) if point else None,
             "created_at": created_at,
-            "state": effective_state(run) if run is not None else None,  # type: ignore[arg-type]
+            "state": effective_state(run) if run is not None else None,  # type: ignore[arg-type] # the stored run's columns as a RunRecord
             "summary": json.loads(summary) if summary else {},
         })
     return out

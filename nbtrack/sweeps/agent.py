@@ -93,9 +93,9 @@ def _give_assignment(record: RunRecord, cfg: Config, store_dir: Path | None) -> 
     record["sweep_id"] = assignment.sweep_id
     if call.started and store_dir is not None:
         stored = StoreReader(Store(store_dir)).run(assignment.run_id)
-        for key in _CONTINUED if stored else ():
-            if stored.get(key) is not None:  # type: ignore[union-attr]
-                record[key] = stored[key]  # type: ignore[literal-required, index]
+        for key in _CONTINUED if stored is not None else ():
+            if stored is not None and stored.get(key) is not None:
+                record[key] = stored[key]  # type: ignore[literal-required] # each key is a RunRecord key
         if stored:
             cfg.update(_deep_merge(dict(stored.get("config") or {}), cfg.as_dict()))
     call.started = True

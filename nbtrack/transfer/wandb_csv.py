@@ -194,7 +194,7 @@ def import_wandb_csv(path: str | os.PathLike[str], store: Store, project: str | 
     for rec, hist in read_csv(path, project, config_columns):
         if hist:
             rec["last_step"] = max(r["_step"] for r in hist)
-        import_run(store, rec, rows_to_arrow(hist), replace=replace)  # type: ignore[arg-type]
+        import_run(store, rec, rows_to_arrow(hist), replace=replace)  # type: ignore[arg-type] # rec is a plain dict of RunRecord keys
         ids.append(rec["id"])
     return ids
 

@@ -178,7 +178,7 @@ def read_run(run_dir: str | os.PathLike[str], store: Store, project: str | None 
     rec["heartbeat_at"] = end_ts or rec["created_at"]
     rec["last_step"] = max((r["_step"] for r in rows), default=None)
     rec["environment"] = {"imported_from": "wandb offline run", "source": str(run_dir), **_metadata(run_dir)}
-    return rec, rows, [*media.files.values(), *_run_files(store, run_dir)]  # type: ignore[return-value]
+    return rec, rows, [*media.files.values(), *_run_files(store, run_dir)]  # type: ignore[return-value] # rec is built as a plain dict of RunRecord keys
 
 
 def _metadata(run_dir: Path) -> dict[str, Any]:

@@ -94,7 +94,7 @@ class TeamReader(StoreReader):
                     return super().downsample(run_ids, keys, width_px, x)
                 finally:
                     self._numeric_only = False
-        store: TeamStore = self.store  # type: ignore[assignment]
+        store = self._team
         for shipper in shippers_to(store.url):
             if not shipper.failing:
                 shipper.flush(self.flush_timeout)
