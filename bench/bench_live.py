@@ -24,9 +24,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nbtrack.live import LiveSession  # noqa: E402
-from nbtrack.live.pusher import LiveData, Pusher  # noqa: E402
-from nbtrack.store.records import history_row  # noqa: E402
+from nbtrack.live import LiveSession
+from nbtrack.live.pusher import LiveData, Pusher
+from nbtrack.store.records import history_row
 
 
 def table(title: str, header: list[str], rows: list[list[object]]) -> None:

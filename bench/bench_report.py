@@ -29,9 +29,9 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nbtrack.reports import report  # noqa: E402
-from nbtrack.store.importer import import_run  # noqa: E402
-from nbtrack.store.store import Store  # noqa: E402
+from nbtrack.reports import report
+from nbtrack.store.importer import import_run
+from nbtrack.store.store import Store
 
 RUNS = 50
 STEPS = 100_000

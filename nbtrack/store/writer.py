@@ -343,7 +343,7 @@ def _duckdb_sink(store: Store) -> Sink:
 
 def _load_libraries() -> None:
     """Import what converting and committing need (about 0.2-0.4 s on a cold process)."""
-    import duckdb  # noqa: F401
+    import duckdb  # noqa: F401 - imported here, before the training loop holds the GIL
     import pandas  # noqa: F401 - duckdb imports it at the first scan of an Arrow table
 
     from . import convert, duckdb_sink  # noqa: F401 - numpy, pyarrow

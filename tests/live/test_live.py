@@ -16,12 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from nbtrack.live import LivePanel, LiveSession  # noqa: E402
-from nbtrack.live.mirror import DEFAULT_CAP, SeriesMirror, m4_indices  # noqa: E402
-from nbtrack.live.pusher import LiveData, Pusher  # noqa: E402
-from nbtrack.live.svg import SvgSeries, render_svg  # noqa: E402
-from nbtrack.live.widget import decode_series  # noqa: E402
-from nbtrack.store.records import history_row  # noqa: E402
+from nbtrack.live import LivePanel, LiveSession
+from nbtrack.live.mirror import DEFAULT_CAP, SeriesMirror, m4_indices
+from nbtrack.live.pusher import LiveData, Pusher
+from nbtrack.live.svg import SvgSeries, render_svg
+from nbtrack.live.widget import decode_series
+from nbtrack.store.records import history_row
 
 XSS = "<img src=x onerror=alert(1)>"
 
