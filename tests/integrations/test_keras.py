@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
+pytest.importorskip("torch", reason="the Keras tests run on the torch backend")
 keras = pytest.importorskip("keras", reason="the Keras integration needs keras (Keras 3)")
 pytest.importorskip("sklearn", reason="the Keras tests train on sklearn's digits")
 
