@@ -223,7 +223,7 @@ def test_writer_per_store_and_flush_store(store, tmp_path):
 @pytest.mark.parametrize("n", [3])
 def test_heartbeat_keeps_open_runs_alive(store, n):
     opened_at = time.time()
-    writers = [open_run(store, make_run(f"r{i}", heartbeat_at=0.0), heartbeat_interval=0.2) for i in range(n)]
+    writers = [open_run(store, make_run(f"r{i}", heartbeat_at=0.0), heartbeat_interval=0.1) for i in range(n)]
     deadline = time.monotonic() + 30
     reader = StoreReader(store)
     while time.monotonic() < deadline:  # every run beats after it was opened (no data logged)
