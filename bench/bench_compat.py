@@ -26,12 +26,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import nbtrack  # noqa: E402
-from nbtrack.api_filters import compile_filter  # noqa: E402
-from nbtrack.runs_table.logged_tables import logged_tables  # noqa: E402
-from nbtrack.store import runsql  # noqa: E402
-from nbtrack.store.reader import StoreReader  # noqa: E402
-from nbtrack.store.store import Store  # noqa: E402
+import nbtrack
+from nbtrack.api_filters import compile_filter
+from nbtrack.runs_table.logged_tables import logged_tables
+from nbtrack.store import runsql
+from nbtrack.store.reader import StoreReader
+from nbtrack.store.store import Store
 
 REPEATS = 5
 N_IMAGES = 64

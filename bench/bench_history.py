@@ -52,11 +52,11 @@ def timed_lock() -> list[float]:
     held: list[float] = []
     original = store_module.Store.read
 
-    def read(self, timeout=10.0):  # type: ignore[no-untyped-def]
+    def read(self, timeout=10.0):
         from contextlib import contextmanager
 
         @contextmanager
-        def cm():  # type: ignore[no-untyped-def]
+        def cm():
             with original(self, timeout) as con:
                 t = time.perf_counter()
                 try:
@@ -65,7 +65,7 @@ def timed_lock() -> list[float]:
                     held.append(time.perf_counter() - t)
         return cm()
 
-    store_module.Store.read = read  # type: ignore[method-assign]
+    store_module.Store.read = read
     return held
 
 

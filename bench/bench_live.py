@@ -24,9 +24,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nbtrack.live import LiveFeed  # noqa: E402
-from nbtrack.live.pusher import LiveData, Pusher  # noqa: E402
-from nbtrack.store.records import history_row  # noqa: E402
+from nbtrack.live import LiveFeed
+from nbtrack.live.pusher import LiveData, Pusher
+from nbtrack.store.records import history_row
 
 
 def table(title: str, header: list[str], rows: list[list[object]]) -> None:
@@ -41,11 +41,11 @@ def bench_bytes() -> None:
     for rate in (100, 1_000, 10_000, 100_000):
         rows: list = []
         sent: list = []
-        p = Pusher(rows, LiveData("r"), lambda m, b: sent.append((m, b)), interval=999)
+        p = Pusher(rows, LiveData("r"), lambda m, b, sent=sent: sent.append((m, b)), interval=999)
         per_tick = max(1, rate // 4)
         step = 0
         sizes, news = [], []
-        for tick in range(40):  # 10 s of logging at `rate` rows/s, 3 keys
+        for _tick in range(40):  # 10 s of logging at `rate` rows/s, 3 keys
             for _ in range(per_tick):
                 rows.append(history_row(step, step * 1e-3, {"loss": 1 / (step + 1), "acc": step % 7 / 7, "lr": 0.1}))
                 step += 1

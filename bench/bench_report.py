@@ -29,9 +29,9 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nbtrack.reports import report  # noqa: E402
-from nbtrack.store.importer import import_run  # noqa: E402
-from nbtrack.store.store import Store  # noqa: E402
+from nbtrack.reports import report
+from nbtrack.store.importer import import_run
+from nbtrack.store.store import Store
 
 RUNS = 50
 STEPS = 100_000
@@ -52,7 +52,7 @@ def seed(dir: Path) -> None:
         start = t0 + i * 600
         cols = {"step": [], "ts": [], "key": [], "num": []}
         final = {}
-        for k, key in enumerate(KEYS):
+        for _k, key in enumerate(KEYS):
             base = np.exp(-steps / (5000 + 300 * i)) + lr * 5
             y = base + rng.normal(0, 0.02, STEPS) if "loss" in key else 1 - base / 2 + rng.normal(0, 0.01, STEPS)
             cols["step"].append(steps)

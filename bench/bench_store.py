@@ -103,9 +103,9 @@ def main() -> None:
     try:
         for n in (10_000, 100_000):
             rows = make_rows(n)
-            for name, fn in (("convert", lambda: bench_convert(rows)),
-                             ("limit", lambda: bench_limit(rows, tmp)),
-                             ("writer", lambda: bench_writer(rows, tmp))):
+            for name, fn in (("convert", lambda rows=rows: bench_convert(rows)),
+                             ("limit", lambda rows=rows: bench_limit(rows, tmp)),
+                             ("writer", lambda rows=rows: bench_writer(rows, tmp))):
                 fn()  # warm up
                 times = [fn() for _ in range(args.repeats)]
                 med = statistics.median(times)

@@ -109,7 +109,8 @@ def main() -> None:
     procs = [sweep(n, s, store, f"p{i}", False) for i in range(args.procs)]
     many = [result(p) for p in procs]
     print(f"\n{args.procs} processes into one store at once:")
-    print(f"- sweep total per process: {', '.join('%.1f s' % o['loop_s'] for o in many)}")
+    totals = ", ".join(f"{o['loop_s']:.1f} s" for o in many)
+    print(f"- sweep total per process: {totals}")
     print(f"- warnings printed: {sum(len(o['warnings']) for o in many)}")
     print(f"- rows stored: {sum(o['rows_stored'] for o in many):,} of {args.procs * n * s * 4:,}; "
           f"runs seen right after each loop: {', '.join(str(o['runs_seen']) for o in many)} of {n}")

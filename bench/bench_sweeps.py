@@ -19,13 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import nbtrack  # noqa: E402
-from nbtrack.names import new_run_id  # noqa: E402
-from nbtrack.notebook._snapshot import wait_for_captures  # noqa: E402
-from nbtrack.store.live_writers import flush_all  # noqa: E402
-from nbtrack.store.store import Store  # noqa: E402
-from nbtrack.store.sweeps import SweepStore  # noqa: E402
-from nbtrack.sweeps import controller  # noqa: E402
+import nbtrack
+from nbtrack.names import new_run_id
+from nbtrack.notebook._snapshot import wait_for_captures
+from nbtrack.store.live_writers import flush_all
+from nbtrack.store.store import Store
+from nbtrack.store.sweeps import SweepStore
+from nbtrack.sweeps import controller
 
 PARAMS = {"lr": {"distribution": "log_uniform_values", "min": 1e-5, "max": 1e-1},
           "dropout": {"values": [0.1, 0.2, 0.3, 0.4, 0.5]}, "layers": {"min": 1, "max": 8}}

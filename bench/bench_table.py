@@ -26,7 +26,7 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nbtrack.store.store import Store  # noqa: E402
+from nbtrack.store.store import Store
 
 N_RUNS = 10_000
 N_CFG = 25

@@ -34,8 +34,8 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nbtrack.runs_table.messages import Column  # noqa: E402
-from nbtrack.runs_table.queries import FIXED, TableData  # noqa: E402
+from nbtrack.runs_table.messages import Column
+from nbtrack.runs_table.queries import FIXED, TableData
 
 REPEAT = 9
 

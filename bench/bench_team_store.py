@@ -32,10 +32,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "store" / "postgres"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import pg_server  # noqa: E402
+import pg_server
 
-from nbtrack.store import runsql  # noqa: E402
-from nbtrack.store.store import Store  # noqa: E402
+from nbtrack.store import runsql
+from nbtrack.store.store import Store
 
 
 def make_local_store(root: Path, run_id: str, rows: int) -> None:
@@ -55,7 +55,7 @@ def new_database(server: pg_server.PgServer, name: str) -> str:
     return f"postgresql://nbtrack@127.0.0.1:{server.port}/{name}"
 
 
-def _ship_worker(root: str, url: str, barrier: mp.Barrier, out: mp.Queue) -> None:  # type: ignore[type-arg]
+def _ship_worker(root: str, url: str, barrier: mp.Barrier, out: mp.Queue) -> None:
     from nbtrack.store.postgres.ship import Connection, ship
 
     team = Connection(url)

@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from .run_functions import unwatch as unwatch
     from .run_functions import use_model as use_model
     from .runs_table import table as table
-    from .session import Settings as Settings
     from .session import define_metric as define_metric
     from .session import finish as finish
     from .session import init as init
@@ -64,6 +63,7 @@ if TYPE_CHECKING:
     from .session import save as save
     from .session import use_artifact as use_artifact
     from .session import watch as watch
+    from .settings import Settings as Settings
     from .sweeps.agent import agent as agent
     from .sweeps.agent import sweep as sweep
     from .term import termerror as termerror
@@ -95,7 +95,7 @@ _LAZY = {
     "plot_table": "plot",
     "patch_wandb": "wandb_alias",
     "unpatch_wandb": "wandb_alias",
-    "Settings": "session",
+    "Settings": "settings",
     "Run": "tracking.run",
     "init": "session",
     "log": "session",

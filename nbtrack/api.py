@@ -8,7 +8,7 @@ other kernels write.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -57,7 +57,8 @@ class ApiFile:
 
     def read(self) -> bytes:
         """The file's bytes."""
-        return self._reader.store.read_blob(self.sha256, self.name)
+        data: bytes = self._reader.store.read_blob(self.sha256, self.name)
+        return data
 
     def download(self, root: str | os.PathLike[str] = ".", replace: bool = False, exist_ok: bool = False) -> Path:
         """Write the file under `root` (keeping its name's folders); returns the path.
@@ -74,7 +75,7 @@ class ApiFile:
         return target
 
 
-class ApiSummary(dict):
+class ApiSummary(dict[str, Any]):
     """A stored run's summary as wandb's public API gives it: a dict of the stored (flat)
     keys that also reads nested keys (`summary["nested"]["a"]` for the stored "nested/a"),
     and writes every change (`summary[k] = v`, `del summary[k]`, `summary.update({...})`,
@@ -100,7 +101,7 @@ class ApiSummary(dict):
     def __getitem__(self, key: str) -> Any:
         return nested_get(dict(self), key) if not super().__contains__(key) else super().__getitem__(key)
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         try:
             return self[key]
         except KeyError:
@@ -121,13 +122,13 @@ class ApiSummary(dict):
             super().__delitem__(name)
         self._write()
 
-    def update(self, data: Any = None, **kwargs: Any) -> None:  # type: ignore[override]
+    def update(self, data: Any = None, **kwargs: Any) -> None:  # type: ignore[override] # wandb's summary.update(data) signature, not dict's
         """Set several values (or, with no argument, write the summary as it is)."""
         for key, value in {**dict(data or {}), **kwargs}.items():
             self._set(key, value)
         self._write()
 
-    def pop(self, key: str, *default: Any) -> Any:  # type: ignore[override]
+    def pop(self, key: str, *default: Any) -> Any:
         if key not in self:
             if default:
                 return default[0]
@@ -136,7 +137,7 @@ class ApiSummary(dict):
         del self[key]
         return value
 
-    def setdefault(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def setdefault(self, key: str, default: Any = None) -> Any:
         if key not in self:
             self[key] = default
         return self[key]
@@ -258,7 +259,7 @@ class ApiRun:
         records = self._reader.runs(ids=[self.id])
         if not records:
             raise CommError(f"run {self.id} is no longer in {self._reader.store.root}")
-        self.__init__(records[0], self._reader)  # type: ignore[misc]
+        self.__init__(records[0], self._reader)  # type: ignore[misc] # load() re-reads the run into this same object, as wandb's does
         return self
 
     def alerts(self) -> list[dict[str, Any]]:
@@ -327,10 +328,11 @@ class ApiRun:
         code = [f for f in self.files() if f.kind == "code" and f.name.startswith("code/")]
         notebooks = [f for f in code if f.name.endswith(".ipynb") and f.name != HISTORY_NOTEBOOK]
         if notebooks:
-            return nbformat.reads(notebooks[0].read().decode("utf-8"), as_version=4)
+            notebook: nbformat.NotebookNode = nbformat.reads(notebooks[0].read().decode("utf-8"), as_version=4)
+            return notebook
         scripts = [f for f in code if f.name.endswith(".py")]
         if scripts:
-            nb = nbformat.v4.new_notebook()
+            nb: nbformat.NotebookNode = nbformat.v4.new_notebook()
             nb.cells.append(nbformat.v4.new_code_cell(scripts[0].read().decode("utf-8", "replace")))
             nb.metadata["nbtrack"] = {"source": scripts[0].name}
             return nb
@@ -342,7 +344,8 @@ class ApiRun:
 
         for f in self.files():
             if f.name == HISTORY_NOTEBOOK:
-                return nbformat.reads(f.read().decode("utf-8"), as_version=4)
+                history: nbformat.NotebookNode = nbformat.reads(f.read().decode("utf-8"), as_version=4)
+                return history
         return None
 
 
@@ -459,7 +462,7 @@ class Api:
             raise ValueError(f"no sweep with id {sweep_id!r} in {self._reader.store.root}")
         return ApiSweep(record, sweeps, self._runs_by_id)
 
-    def _runs_by_id(self, ids: list[str]) -> list[ApiRun]:
+    def _runs_by_id(self, ids: Sequence[str]) -> list[ApiRun]:
         order = {run_id: i for i, run_id in enumerate(ids)}
         records = sorted(self._reader.runs(ids=list(ids)), key=lambda r: order[r["id"]]) if ids else []
         return [ApiRun(r, self._reader) for r in records]

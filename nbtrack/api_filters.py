@@ -186,8 +186,8 @@ def _equals(value: Any, target: Any) -> bool:
         other = _as_datetime(target)
         return other is not None and value == other
     if isinstance(value, bool) or isinstance(target, bool):
-        return type(value) is type(target) and value == target
-    return value == target
+        return type(value) is type(target) and bool(value == target)
+    return bool(value == target)
 
 
 def _compare(op: str, value: Any, arg: Any) -> bool:
@@ -204,12 +204,12 @@ def _compare(op: str, value: Any, arg: Any) -> bool:
             or (isinstance(value, str) and isinstance(arg, str)) or isinstance(value, datetime)):
         return False
     if op == "$gt":
-        return value > arg
+        return bool(value > arg)
     if op == "$gte":
-        return value >= arg
+        return bool(value >= arg)
     if op == "$lt":
-        return value < arg
-    return value <= arg
+        return bool(value < arg)
+    return bool(value <= arg)
 
 
 def _as_datetime(value: Any) -> datetime | None:

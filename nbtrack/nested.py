@@ -21,15 +21,16 @@ def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in flat.items():
         parts = key.split(SEP)
         node = out
+        clash = False
         for part in parts[:-1]:
             child = node.get(part)
             if not isinstance(child, dict) or "_type" in child:
                 if child is not None:  # a leaf already here: keep both, the leaf by full name
-                    node = None  # type: ignore[assignment]
+                    clash = True
                     break
                 child = node[part] = {}
             node = child
-        if node is None:
+        if clash:
             out[key] = value
         else:
             node[parts[-1]] = value

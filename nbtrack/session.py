@@ -8,6 +8,7 @@ writers drain to disk.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import sys
@@ -25,7 +26,6 @@ from .notebook import _hooks as notebook_hooks
 from .notebook._snapshot import capture_at_finish, capture_at_init, wait_for_captures
 from .projects import check_project, check_run_id
 from .run_identity import InitOptions
-from .settings import Settings  # noqa: F401 - nbtrack.Settings is looked up here
 from .store import live_writers  # registered first: its exit drain runs after ours
 from .store.errors import NbtrackStorageWarning
 from .store.liveness import process_started_at
@@ -36,6 +36,8 @@ from .store.store import Store, store_at
 from .termination import on_termination
 from .tracking.config import Config
 from .tracking.run import Run
+
+_log = logging.getLogger(__name__)
 
 DEFAULT_PROJECT = "uncategorized"
 #: how long init() waits to read a stored run (resume, or a taken id) before it goes on
@@ -132,7 +134,7 @@ def init(
     ships the run to the team store on PostgreSQL: it is written locally first and shipped
     in the background, so training goes on while the server is unreachable.
     """
-    policy = _REINIT.get(reinit)  # type: ignore[arg-type]
+    policy = _REINIT.get(reinit)
     if policy is None:
         raise ValueError(f"nbtrack.init: reinit must be one of {sorted(k for k in _REINIT if isinstance(k, str))}.")
     previous = active()
@@ -249,7 +251,7 @@ def _resume_into(record: RunRecord, cfg: Config, store: Store, resume: bool | st
         raise UsageError(f"nbtrack.init(resume='never'): run {record['id']!r} already exists in {store.root}.")
     for key in ("project", "name", "notes", "tags", "group", "job_type", "created_at", "summary", "metrics", "last_step"):
         if stored.get(key) is not None:
-            record[key] = stored[key]  # type: ignore[literal-required]
+            record[key] = stored[key]
     cfg.update({**(stored.get("config") or {}), **cfg.as_dict()})
     record["config"] = cfg.as_dict()
 
@@ -304,11 +306,14 @@ def _publish(run: Run | None) -> None:
     package = sys.modules.get(__package__ or "nbtrack")
     if package is None:
         return
-    package.run = run  # type: ignore[attr-defined]
+    # the package's namespace: nbtrack.run, nbtrack.log, nbtrack.config, nbtrack.summary;
     # nbtrack.log is the active run's own method (one call less on the hot path, as wandb does)
-    package.log = run.log if run is not None else log  # type: ignore[attr-defined]
-    package.config = run.config if run is not None else NoActiveRun("config")  # type: ignore[attr-defined]
-    package.summary = run.summary if run is not None else NoActiveRun("summary")  # type: ignore[attr-defined]
+    vars(package).update(
+        run=run,
+        log=run.log if run is not None else log,
+        config=run.config if run is not None else NoActiveRun("config"),
+        summary=run.summary if run is not None else NoActiveRun("summary"),
+    )
 
 
 # -- module-level API --------------------------------------------------------------------
@@ -376,7 +381,7 @@ def _watch_script_exit() -> None:
         _exit_exception.append(exc)
         previous(exc_type, exc, tb)
 
-    hook._nbtrack = True  # type: ignore[attr-defined]
+    hook._nbtrack = True  # type: ignore[attr-defined] # marks our hook so a second init() does not wrap it again
     sys.excepthook = hook
 
 
@@ -385,8 +390,8 @@ def _finish_all_on_signal(signum: int) -> None:
     for run in reversed(active_runs.open_runs()):
         try:
             run.finish(exit_code=128 + signum, state="killed")
-        except Exception:  # the signal must still do what it did before
-            pass
+        except Exception:  # boundary: the signal must still do what it did before
+            _log.debug("finishing run %s on signal %d failed", run.id, signum, exc_info=True)
     live_writers.flush_all(timeout=FLUSH_ON_SIGNAL)
 
 
@@ -398,8 +403,8 @@ def _finish_all_at_exit() -> None:
                 run.finish(exit_code=1, state="killed")
             else:
                 run.finish(exit_code=1 if exc is not None else None)
-        except Exception:  # never fail the interpreter's exit
-            pass
+        except Exception:  # boundary: never fail the interpreter's exit
+            _log.debug("finishing run %s at exit failed", run.id, exc_info=True)
     wait_for_captures()
 
 

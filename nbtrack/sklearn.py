@@ -2,5 +2,5 @@
 
 from __future__ import annotations
 
-from .integration.sklearn import *  # noqa: F403
-from .integration.sklearn import __all__  # noqa: F401
+from .integration.sklearn import *  # noqa: F403 - wandb's module of the same name, re-exported whole
+from .integration.sklearn import __all__  # noqa: F401 - the names above, for `from ... import *`

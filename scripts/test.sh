@@ -4,6 +4,7 @@
 # browser tests (Playwright drives /usr/bin/chromium; no browser is downloaded), PostgreSQL
 # from Debian for the team store tests (a throwaway server each run), and
 # the ML frameworks of the integration tests (NBTRACK_TEST_FRAMEWORKS=0 skips them).
+# Then the static gates (scripts/gates.sh: ruff, mypy, tsc, node's test runner), then pytest.
 # Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,10 @@ if [ "${NBTRACK_TEST_FRAMEWORKS:-1}" = "1" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check torch==2.13.0 \
     keras scikit-learn matplotlib lightning lightgbm xgboost-cpu transformers accelerate optuna
 fi
+
+# ruff, mypy, the TypeScript typecheck and the JS unit tests; any finding stops here
+echo "nbtrack tests: running the gates"
+bash scripts/gates.sh
 
 echo "nbtrack tests: running pytest"
 exec .venv/bin/python -m pytest -ra "$@"

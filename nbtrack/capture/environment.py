@@ -18,6 +18,8 @@ import sys
 import threading
 from typing import Any
 
+import psutil
+
 from ..store.postgres.url import redact_text
 
 #: ``git diff HEAD`` output is cut at this many bytes.
@@ -44,13 +46,13 @@ def packages(refresh: bool = False) -> dict[str, str]:
         seen: set[str] = set()
         try:
             dists = list(metadata.distributions())
-        except Exception:
+        except Exception:  # boundary: a broken site-packages must not stop the run; no package list then
             dists = []
         for dist in dists:
             try:
                 name = dist.metadata["Name"]
                 version = dist.version
-            except Exception:
+            except Exception:  # one distribution with broken metadata is skipped
                 continue
             if not name:
                 continue
@@ -65,10 +67,8 @@ def packages(refresh: bool = False) -> dict[str, str]:
 
 def _memory_total() -> int | None:
     try:
-        import psutil
-
         return int(psutil.virtual_memory().total)
-    except Exception:
+    except (OSError, psutil.Error):  # e.g. no /proc in a sandbox: ask sysconf below
         pass
     try:
         return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
@@ -214,5 +214,5 @@ def git_info(path: str | os.PathLike[str] | None = None) -> dict[str, Any] | Non
             "dirty": bool(status),
             "diff": diff,
         }
-    except Exception:
+    except Exception:  # boundary: git state is a nicety; any failure means no git info
         return None

@@ -41,7 +41,7 @@ def _shell(shell: Any) -> Any:
     ipython = sys.modules.get("IPython")
     try:
         return ipython.get_ipython() if ipython is not None else None
-    except Exception:
+    except Exception:  # boundary: a half torn-down shell; no history then
         return None
 
 
@@ -94,7 +94,7 @@ def history_dict(shell: Any = None) -> dict[str, Any]:
             )
         nb["cells"] = cells
         return nb
-    except Exception:
+    except Exception:  # boundary: an odd history must not break finish(); an empty notebook instead
         return _empty()
 
 
@@ -110,7 +110,7 @@ def history_notebook(shell: Any = None) -> nbformat.NotebookNode:
 
     try:
         return nbformat.from_dict(history_dict(shell))
-    except Exception:
+    except Exception:  # boundary: nbformat refusing odd content must not break finish()
         return nbformat.from_dict(_empty())
 
 
@@ -118,7 +118,7 @@ def history_notebook_bytes(shell: Any = None) -> bytes:
     """``history_notebook`` serialised as .ipynb JSON (UTF-8), without importing nbformat."""
     try:
         nb = history_dict(shell)
-    except Exception:
+    except Exception:  # boundary: as above, without nbformat
         nb = _empty()
     text = json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False, default=str)
     return (text + "\n").encode("utf-8")

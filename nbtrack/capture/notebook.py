@@ -109,7 +109,7 @@ def _user_ns(shell: Any) -> dict[str, Any]:
         ipython = sys.modules.get("IPython")
         try:
             shell = ipython.get_ipython() if ipython is not None else None
-        except Exception:
+        except Exception:  # boundary: a half torn-down shell counts as none
             shell = None
     ns = getattr(shell, "user_ns", None)
     return ns if isinstance(ns, dict) else {}
@@ -161,7 +161,7 @@ def find_notebook(shell: Any = None, timeout: float = 2.0) -> CodeSource | None:
     """
     try:
         return _find(shell, timeout)
-    except Exception:
+    except Exception:  # boundary: finding the notebook never raises (documented above)
         return None
 
 
@@ -171,7 +171,7 @@ def _in_ipython() -> bool:
         return False
     try:
         return ipython.get_ipython() is not None
-    except Exception:
+    except Exception:  # boundary: a half torn-down shell counts as none
         return False
 
 
@@ -185,5 +185,5 @@ def script_source() -> CodeSource | None:
             return None
         src = _from_path(argv0, "script")
         return src if src.content is not None else None
-    except Exception:
+    except Exception:  # boundary: an unreadable script is no code source, never an error
         return None

@@ -34,7 +34,7 @@ def kernel_id() -> str | None:
         return None  # not a kernel (and importing ipykernel costs ~150 ms)
     try:
         conn = ipykernel.get_connection_file()
-    except Exception:
+    except Exception:  # boundary: ipykernel outside a running kernel app raises various errors
         return None
     match = _KERNEL_ID.search(os.path.basename(str(conn or "")))
     return match.group("id") if match else None
@@ -46,7 +46,7 @@ def runtime_dir() -> str:
         from jupyter_core.paths import jupyter_runtime_dir  # light
 
         return str(jupyter_runtime_dir())
-    except Exception:
+    except Exception:  # boundary: a broken jupyter_core install; fall back to the environment
         env = os.environ.get("JUPYTER_RUNTIME_DIR")
         if env:
             return env
@@ -175,7 +175,7 @@ def _importable(name: str) -> bool:
 
     try:
         return importlib.util.find_spec(name) is not None
-    except Exception:
+    except Exception:  # find_spec imports the parent package, which may raise anything
         return False
 
 
@@ -188,7 +188,7 @@ def _colab() -> tuple[str, str, bytes] | None:
     if not _importable("google.colab"):
         return None
     try:
-        from google.colab import _message  # type: ignore[import-not-found]
+        from google.colab import _message
 
         reply = _message.blocking_request("get_ipynb", timeout_sec=5)
         nb = reply.get("ipynb") if isinstance(reply, dict) else None
@@ -196,7 +196,7 @@ def _colab() -> tuple[str, str, bytes] | None:
             return None
         name = ((nb.get("metadata") or {}).get("colab") or {}).get("name") or "colab.ipynb"
         return "colab", str(name), json.dumps(nb).encode("utf-8")
-    except Exception:
+    except Exception:  # boundary: Colab's private API changes without notice; not found then
         return None
 
 
@@ -204,7 +204,7 @@ def _kaggle() -> tuple[str, str, bytes] | None:
     if not _importable("kaggle_session"):
         return None
     try:
-        import kaggle_session  # type: ignore[import-not-found]
+        import kaggle_session
 
         exported = kaggle_session.UserSessionClient().get_exportable_ipynb()
         source = exported.get("source") if isinstance(exported, dict) else exported
@@ -215,5 +215,5 @@ def _kaggle() -> tuple[str, str, bytes] | None:
         raw = source.encode("utf-8") if isinstance(source, str) else source
         json.loads(raw)  # must be a notebook document
         return "kaggle", "kaggle.ipynb", raw
-    except Exception:
+    except Exception:  # boundary: Kaggle's private API changes without notice; not found then
         return None

@@ -3,4 +3,4 @@
 from __future__ import annotations
 
 from ..integrations.sklearn_plots import *  # noqa: F403 - wandb's names
-from ..integrations.sklearn_plots import __all__  # noqa: F401
+from ..integrations.sklearn_plots import __all__  # noqa: F401 - the names above, for `from ... import *`

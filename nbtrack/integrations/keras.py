@@ -13,6 +13,7 @@ Works with every Keras 3 backend (torch, jax, tensorflow). Importing this module
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,8 @@ from ._common import _log_checkpoint, put_model_info, resolve_run
 if TYPE_CHECKING:
     from ..tracking.run import Run
 
+_log = logging.getLogger(__name__)
+
 __all__ = ["MetricsLogger", "ModelCheckpoint", "WandbMetricsLogger", "WandbModelCheckpoint"]
 
 
@@ -33,7 +36,7 @@ def _to_number(value: Any) -> Any:
         return value
     try:
         return float(value)
-    except Exception:  # e.g. a backend array without __float__
+    except (TypeError, ValueError):  # e.g. a backend array without __float__
         pass
     try:
         return float(keras.ops.convert_to_numpy(value))
@@ -87,7 +90,7 @@ class MetricsLogger(keras.callbacks.Callback):
         if log_freq != "epoch" and (not isinstance(log_freq, int) or isinstance(log_freq, bool) or log_freq < 1):
             raise ValueError(f'MetricsLogger: log_freq must be "epoch", "batch" or a positive int, got {log_freq!r}.')
         self.logging_batch_wise = isinstance(log_freq, int)
-        self.log_freq: int | None = log_freq if self.logging_batch_wise else None  # type: ignore[assignment]
+        self.log_freq: int | None = log_freq if isinstance(log_freq, int) else None
         self.global_step = int(initial_global_step)
         self._explicit_run = run
         self._run: Run | None = run
@@ -115,8 +118,8 @@ class MetricsLogger(keras.callbacks.Callback):
         self._define_metrics(run)
         try:
             put_model_info(run, _count_params(self.model))
-        except Exception:  # a model that is not built yet has no weights to count
-            pass
+        except Exception:  # boundary: a model not built yet has no weights to count; training goes on
+            _log.debug("no parameter count for %r", type(self.model).__name__, exc_info=True)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         row = {f"epoch/{k}": _to_number(v) for k, v in (logs or {}).items()}
@@ -129,7 +132,7 @@ class MetricsLogger(keras.callbacks.Callback):
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         step = self.global_step
         self.global_step += 1
-        if self.logging_batch_wise and batch % self.log_freq == 0:  # type: ignore[operator]
+        if self.log_freq is not None and batch % self.log_freq == 0:  # None unless logging batch-wise
             row = {f"batch/{k}": _to_number(v) for k, v in (logs or {}).items()}
             row["batch/batch_step"] = step
             lr = _learning_rate(self.model)

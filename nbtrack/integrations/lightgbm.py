@@ -25,25 +25,33 @@ if TYPE_CHECKING:
 __all__ = ["log_summary", "nbtrack_callback", "wandb_callback", "wandb_log_summary"]
 
 
-def nbtrack_callback(run: Run | None = None, log_params: bool = True, define_metric: bool = True) -> Callable[[Any], None]:
-    """A LightGBM callback logging every round's evaluation results to `run` (default: active)."""
-    state = {"first": True}
+class _RoundLogger:
+    """The callback `nbtrack_callback` returns: logs one boosting round per call."""
 
-    def callback(env: Any) -> None:
-        target = resolve_run(run, "lightgbm nbtrack_callback")
-        if state["first"]:
-            state["first"] = False
-            if log_params and env.params:
+    #: LightGBM runs callbacks sorted by ``order``: with its record_evaluation (20), after log_evaluation (10)
+    order = 20
+
+    def __init__(self, run: Run | None, log_params: bool, define_metric: bool) -> None:
+        self.run, self.log_params, self.define_metric = run, log_params, define_metric
+        self.first = True
+
+    def __call__(self, env: Any) -> None:
+        target = resolve_run(self.run, "lightgbm nbtrack_callback")
+        if self.first:
+            self.first = False
+            if self.log_params and env.params:
                 target.config.update({"lightgbm": {str(k): plain(v) for k, v in env.params.items()}})
-            if define_metric:
+            if self.define_metric:
                 target.define_metric("iteration")
                 target.define_metric("*", step_metric="iteration")
         row: dict[str, Any] = {f"{item[0]}_{item[1]}": float(item[2]) for item in env.evaluation_result_list or []}
         row["iteration"] = env.iteration
         target.log(row)
 
-    callback.order = 20  # type: ignore[attr-defined] - after LightGBM's own record_evaluation
-    return callback
+
+def nbtrack_callback(run: Run | None = None, log_params: bool = True, define_metric: bool = True) -> Callable[[Any], None]:
+    """A LightGBM callback logging every round's evaluation results to `run` (default: active)."""
+    return _RoundLogger(run, log_params, define_metric)
 
 
 def log_summary(model: Any, run: Run | None = None, feature_importance: bool = True) -> None:

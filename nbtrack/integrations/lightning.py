@@ -19,12 +19,16 @@ from argparse import Namespace
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-try:
+if TYPE_CHECKING:  # typed against the current package name, whichever is installed
     from lightning.pytorch.loggers.logger import Logger, rank_zero_experiment
     from lightning.pytorch.utilities.rank_zero import rank_zero_only
-except ImportError:  # the older package name
-    from pytorch_lightning.loggers.logger import Logger, rank_zero_experiment  # type: ignore[no-redef]
-    from pytorch_lightning.utilities.rank_zero import rank_zero_only  # type: ignore[no-redef]
+else:
+    try:
+        from lightning.pytorch.loggers.logger import Logger, rank_zero_experiment
+        from lightning.pytorch.utilities.rank_zero import rank_zero_only
+    except ImportError:  # the older package name
+        from pytorch_lightning.loggers.logger import Logger, rank_zero_experiment
+        from pytorch_lightning.utilities.rank_zero import rank_zero_only
 
 from .. import active_runs
 from ._common import _log_checkpoint, plain

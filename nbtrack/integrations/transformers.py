@@ -12,6 +12,7 @@ values such as ``train_runtime`` go to the summary at the end of training.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,8 @@ from ._common import plain, put_model_info
 
 if TYPE_CHECKING:
     from ..tracking.run import Run
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["NbtrackCallback", "rewrite_logs"]
 
@@ -80,8 +83,8 @@ class NbtrackCallback(TrainerCallback):
                 put_model_info(run, {"class": type(model).__name__,
                                      "total_params": sum(p.numel() for p in params),
                                      "trainable_params": sum(p.numel() for p in params if p.requires_grad)})
-            except Exception:  # not a torch model
-                pass
+            except Exception:  # boundary: not a torch model; the parameter count is a nicety
+                _log.debug("no parameter count for %r", type(model).__name__, exc_info=True)
 
     def on_log(self, args: Any, state: Any, control: Any, logs: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
         if not getattr(state, "is_world_process_zero", True) or not logs:

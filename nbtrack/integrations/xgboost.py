@@ -12,6 +12,7 @@ and, with ``log_feature_importance``, a ``feature_importance`` bar value
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,8 @@ from ._common import _log_checkpoint, resolve_run
 
 if TYPE_CHECKING:
     from ..tracking.run import Run
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["NbtrackCallback", "WandbCallback"]
 
@@ -54,8 +57,8 @@ class NbtrackCallback(xgboost.callback.TrainingCallback):
             params = json.loads(model.save_config())["learner"]
             run.config.update({"xgboost": {"objective": params["objective"]["name"],
                                            "num_feature": model.num_features()}})
-        except Exception:  # older Booster without these
-            pass
+        except Exception:  # boundary: an older Booster without these; the config entry is a nicety
+            _log.debug("no xgboost config recorded", exc_info=True)
         return model
 
     def after_iteration(self, model: Any, epoch: int, evals_log: dict[str, dict[str, Any]]) -> bool:
@@ -75,7 +78,7 @@ class NbtrackCallback(xgboost.callback.TrainingCallback):
             if value is None:
                 try:
                     value = model.attr(attr)
-                except Exception:
+                except Exception:  # boundary: a Booster without attr() or that attribute; the summary is a nicety
                     value = None
             if value is not None:
                 run.summary[attr] = float(value) if attr == "best_score" else int(value)

@@ -114,7 +114,7 @@ class LiveData:
                     except (TypeError, ValueError):
                         y = None
                     if y is not None:
-                        if st is None or tt is None:
+                        if st is None or tt is None:  # set together, once per group of rows
                             st = np.fromiter((r[STEP_KEY] for r in rows), float, m)
                             tt = np.fromiter((r[TIME_KEY] for r in rows), float, m)
                         acc.setdefault(k, []).append((st, tt, y))
@@ -295,7 +295,7 @@ class Pusher:
                 return False
             self.seq += 1
             msg, buffers = out
-            self.send(msg, buffers)  # type: ignore[arg-type]
+            self.send(msg, buffers)  # type: ignore[arg-type] # the message TypedDicts are JSON objects for send()
             self.sends += 1
             self.bytes_sent += sum(len(b) for b in buffers) + len(json.dumps(msg))
             return True

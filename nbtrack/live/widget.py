@@ -17,6 +17,8 @@ from .histograms import HIST_BINS
 from .messages import RunInfo, SnapHist, SnapSeries
 from .svg import SvgHist, SvgSeries, render_svg
 
+_log = logging.getLogger(__name__)
+
 
 def decode_series(s: SnapSeries) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(x, t, y) arrays of a snapshot series (see messages.SnapSeries)."""
@@ -91,8 +93,8 @@ class LivePanel(anywidget.AnyWidget):
         if isinstance(data, dict):
             try:
                 data["image/svg+xml"] = self.svg()
-            except Exception:  # a picture is a nicety; never break the display
-                logging.getLogger(__name__).debug("no static picture of the panel", exc_info=True)
+            except Exception:  # boundary: the picture is a nicety; never break the display
+                _log.debug("no SVG fallback for the live panel", exc_info=True)
         return bundle
 
 

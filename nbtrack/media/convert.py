@@ -81,7 +81,7 @@ def to_numpy(data: Any) -> Any:
     if isinstance(data, (list, tuple)):
         try:
             arr = np.asarray(data)
-        except Exception:
+        except Exception:  # boundary: user data numpy cannot take is simply not an image array
             return None
         return arr if arr.dtype.kind in "biuf" else None
     return None
@@ -112,9 +112,8 @@ def rescale_to_uint8(arr: Any, normalize: bool = True) -> Any:
     """wandb's rule: [0, 1] -> *255, [-1, 1] -> (x + 1) * 127.5, else clip to 0..255."""
     import numpy as np
 
-    if arr.dtype == np.uint8:
-        if not normalize or arr.size == 0 or int(arr.max()) > 1:
-            return arr
+    if arr.dtype == np.uint8 and (not normalize or arr.size == 0 or int(arr.max()) > 1):
+        return arr
     if arr.dtype.kind == "b":
         arr = arr.astype(np.uint8)
     if arr.dtype.kind not in "iuf":

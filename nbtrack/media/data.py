@@ -114,7 +114,7 @@ class Table:
         if convert_to == "numpy":
             import numpy as np
 
-            return np.array(values)  # type: ignore[return-value]
+            return np.array(values)  # type: ignore[return-value] # wandb's get_column returns an ndarray for convert_to='numpy'
         return values
 
     def get_index(self) -> list[int]:

@@ -125,6 +125,7 @@ class Image:
         except ImportError:  # pragma: no cover - pillow is a declared extra
             raise ImportError("nbtrack.Image needs pillow: install nbtrack[images]") from None
 
+        img: PILImage.Image
         if convert.is_matplotlib(data):
             png = convert.matplotlib_png(data)
             img = PILImage.open(io.BytesIO(png))

@@ -68,7 +68,7 @@ def thumbnail(sha256: str) -> bytes | None:
         encoded = entry[1]
     try:
         thumb = make_thumbnail(encoded)
-    except Exception:
+    except Exception:  # boundary: a picture PIL cannot decode (any error) gets no thumbnail
         return None
     with _lock:
         current = _cache.get(sha256)

@@ -7,10 +7,13 @@ traits, so a reloaded page or a saved notebook shows the curves as they are.
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Any
 
 from .. import active_runs
+
+_log = logging.getLogger(__name__)
 
 _registered: set[int] = set()
 
@@ -55,5 +58,5 @@ def _post_run_cell(result: Any = None) -> None:
         if run.live is not None:
             try:
                 run.live.checkpoint()
-            except Exception:  # a display problem must not break the cell
-                pass
+            except Exception:  # boundary: a display problem must not break the user's cell
+                _log.debug("live panel checkpoint failed", exc_info=True)

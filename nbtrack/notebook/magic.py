@@ -73,7 +73,7 @@ def parse_init(args: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         raise MagicUsageError(f"{message}.\n{USAGE}")
 
 

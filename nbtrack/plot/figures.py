@@ -10,7 +10,7 @@ def _go() -> Any:
     # plotly looks pandas up in sys.modules without importing it; the run's writer thread may
     # be importing pandas right now, and a half-imported pandas breaks plotly's checks. An
     # import here waits until that import has finished.
-    import pandas  # noqa: F401
+    import pandas  # noqa: F401 - waits for a half-done import (see the comment above)
     import plotly.graph_objects as go  # plotly loads only when a chart is made
 
     return go

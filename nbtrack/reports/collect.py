@@ -29,6 +29,7 @@ from ..runs_table.importance import importance
 from ..runs_table.queries import flat, load_table
 from ..store import report_queries
 from ..store.reader import StoreReader
+from ..store.records import RunRecord
 
 #: about this many points per chart (all runs together); sets the M4 width per series
 POINTS_PER_CHART = 100_000
@@ -77,17 +78,18 @@ def _clip(text: Any) -> str:
     return s if len(s) <= MAX_TEXT else s[:MAX_TEXT] + "…"
 
 
-def select_runs(reader: StoreReader, project: str | None, runs: Sequence[Any] | None) -> list[dict[str, Any]]:
+def select_runs(reader: StoreReader, project: str | None, runs: Sequence[Any] | None) -> list[RunRecord]:
     """The run records a report covers: ``runs`` (ids, names or objects with ``.id``) of
     ``project``, or all runs of ``project`` (of the store when None), oldest first."""
     records = reader.runs(project=project)
     if runs is not None:
         wanted = [str(getattr(r, "id", r)) for r in runs]
         by_id = {r["id"]: r for r in records}
-        by_name: dict[str, dict[str, Any]] = {}
+        by_name: dict[str, RunRecord] = {}
         for r in records:
             by_name.setdefault(str(r.get("name") or ""), r)
-        chosen, missing = [], []
+        chosen: list[RunRecord] = []
+        missing: list[str] = []
         for w in wanted:
             rec = by_id.get(w) or by_name.get(w)
             if rec is None:
@@ -262,7 +264,7 @@ def _code_cells(reader: StoreReader, files: dict[str, str]) -> list[dict[str, An
     return []
 
 
-def _details(reader: StoreReader, records: list[dict[str, Any]], code: dict[str, Any], with_code: bool) -> dict[str, Any]:
+def _details(reader: StoreReader, records: list[RunRecord], code: dict[str, Any], with_code: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     files = report_queries.code_files(reader, [r["id"] for r in records]) if with_code else {}
     for rec in records:

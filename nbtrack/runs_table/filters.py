@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,7 +167,7 @@ def _clause_mask(c: Clause, values: Sequence[Any], kind: str) -> list[bool]:
     return out
 
 
-def apply(f: Filter, data: dict[str, Sequence[Any]], kinds: dict[str, str], n: int) -> list[bool]:
+def apply(f: Filter, data: Mapping[str, Sequence[Any]], kinds: dict[str, str], n: int) -> list[bool]:
     """Row mask of ``f`` over columnar ``data`` (column -> values, ``n`` rows)."""
     mask = [True] * n
     for c in f.clauses:

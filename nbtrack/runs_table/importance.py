@@ -9,7 +9,7 @@ the absolute correlation, and the method says so.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -37,7 +37,7 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float | None:
     return float(np.corrcoef(xs, ys)[0, 1])
 
 
-def importance(params: dict[str, Sequence[Any]], metric: Sequence[Any], use_sklearn: bool = True,
+def importance(params: Mapping[str, Sequence[Any]], metric: Sequence[Any], use_sklearn: bool = True,
                seed: int = 0) -> dict[str, Any]:
     """``{"method": str, "rows": [{"param", "importance", "corr"}], "n": runs used}``, best first."""
     y = np.array([math.nan if not isinstance(v, (int, float)) or isinstance(v, bool) else float(v)
@@ -85,6 +85,6 @@ def importance(params: dict[str, Sequence[Any]], metric: Sequence[Any], use_skle
     else:
         total = sum(s for s in scores if s is not None) or 1.0
         scores = [None if s is None else s / total for s in scores]
-    rows = [{"param": k, "importance": s, "corr": corr[k]} for k, s in zip(names, scores)]
+    rows: list[dict[str, Any]] = [{"param": k, "importance": s, "corr": corr[k]} for k, s in zip(names, scores)]
     rows.sort(key=lambda r: -(r["importance"] or 0.0))
     return {"method": method, "rows": rows, "n": n}

@@ -100,7 +100,7 @@ def load_table(reader: Any, project: str | None = None, now: float | None = None
     sum_cols: dict[str, list[Any]] = {}
     for i in range(n):
         rec = {k: raw[k][i] for k in raw}
-        state = effective_state(rec, now)  # type: ignore[arg-type]
+        state = effective_state(rec, now)  # type: ignore[arg-type] # a row of the runs table holds a RunRecord's columns
         start = rec["created_at"]
         end = rec["finished_at"] or (rec["heartbeat_at"] if state != "running" else None)
         if state == "running" and start is not None:
@@ -153,7 +153,8 @@ def curves(reader: Any, ids: Sequence[str], key: str, width: int = 800) -> tuple
     runs = table.column("run_id").to_pylist()
     step = table.column("step").to_numpy(zero_copy_only=False).astype("<f8")
     num = table.column("num").to_numpy(zero_copy_only=False).astype("<f8")
-    series, buffers = [], []
+    series: list[dict[str, Any]] = []
+    buffers: list[bytes] = []
     start = 0
     for i in range(1, len(runs) + 1):
         if i == len(runs) or runs[i] != runs[start]:

@@ -42,7 +42,7 @@ class TableService:
         self.reader: StoreReader = reader_for(dir, store)
         local = isinstance(self.reader.store, Store)
         #: edits (rename, notes, tags, delete) go to the local store only
-        self.editor = StoreEditor(self.reader.store) if local else None  # type: ignore[arg-type]
+        self.editor = StoreEditor(self.reader.store) if local else None
         self.data: TableData | None = None
         self.loaded_at = 0.0
 
@@ -130,16 +130,16 @@ class TableService:
         pkgs = env.pop("packages", None)
         files = run.files()
         git_diff = next((f for f in files if f.name == "code/git.diff"), None)
-        images = []
+        images: list[dict[str, str]] = []
         for f in files:
             if (f.kind == "media" and f.name.lower().endswith((".png", ".jpg", ".jpeg", ".gif"))
-                    and not is_playable(f.name) and len(images) < MAX_IMAGES):
-                if f.size <= MAX_IMAGE_BYTES and self._stored_size(f) <= MAX_IMAGE_BYTES:
-                    try:
-                        mime = "image/png" if f.name.lower().endswith(".png") else "image/jpeg" if "jp" in f.name.lower()[-5:] else "image/gif"
-                        images.append({"name": f.name, "src": f"data:{mime};base64," + base64.b64encode(f.read()).decode("ascii")})
-                    except (OSError, UnsafeStoreEntry):
-                        pass
+                    and not is_playable(f.name) and len(images) < MAX_IMAGES
+                    and f.size <= MAX_IMAGE_BYTES and self._stored_size(f) <= MAX_IMAGE_BYTES):
+                try:
+                    mime = "image/png" if f.name.lower().endswith(".png") else "image/jpeg" if "jp" in f.name.lower()[-5:] else "image/gif"
+                    images.append({"name": f.name, "src": f"data:{mime};base64," + base64.b64encode(f.read()).decode("ascii")})
+                except (OSError, UnsafeStoreEntry):  # an unreadable or unsafe file is left off the page
+                    pass
         try:
             cells = diff.notebook_cells(run.code())
         except Exception as exc:  # a broken snapshot must not break the page

@@ -3,4 +3,4 @@
 from __future__ import annotations
 
 from ..data_types import *  # noqa: F403 - the same names as nbtrack.data_types
-from ..data_types import __all__  # noqa: F401
+from ..data_types import __all__  # noqa: F401 - the names above, for `from ... import *`

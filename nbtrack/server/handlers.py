@@ -31,7 +31,13 @@ class NbtrackHandler(JupyterHandler):
 
     @property
     def root_dir(self) -> str:
-        return str(self.settings.get("server_root_dir") or self.serverapp.root_dir)
+        """The server's root directory (the stores named by ``?store=`` are under it)."""
+        configured = self.settings.get("server_root_dir")
+        if configured:
+            return str(configured)
+        if self.serverapp is None:
+            raise RuntimeError("nbtrack's handlers run inside a Jupyter server that sets a root directory")
+        return str(self.serverapp.root_dir)
 
     @property
     def allow_hidden(self) -> bool:

@@ -8,6 +8,7 @@ or nbtrack itself: everything is kept and retried as for storage trouble.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,8 @@ from .sink import BatchOutcome, OperationError, RunBatch
 
 if TYPE_CHECKING:
     from .sink import Sink
+
+_log = logging.getLogger(__name__)
 
 #: an operation that raises (other than storage trouble) this many times in a row is dropped
 MAX_OP_FAILURES = 3
@@ -64,7 +67,7 @@ class BadItemIsolation:
             for r, t in taken:
                 try:
                     self._committed([(r, t)], self.sink.commit([t.batch], timeout=self.lock_timeout))
-                except Exception as one:
+                except Exception as one:  # sorted below: storage trouble and failed operations are kept, the rest is a bad item
                     if storage_trouble(one) or isinstance(one, OperationError):
                         r.restore(t)
                         if storage_trouble(one):
@@ -168,5 +171,5 @@ def _call(callback: Callable[[Any], None] | None, value: Any) -> None:
         return
     try:
         callback(value)
-    except Exception:
-        pass
+    except Exception:  # boundary: a caller's callback must not stop the writer thread
+        _log.warning("nbtrack: a storage callback raised; the writer goes on", exc_info=True)

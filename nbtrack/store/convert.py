@@ -122,16 +122,15 @@ def rows_to_arrow_checked(rows: Sequence[HistoryRow]) -> tuple[pa.Table | None, 
     """
     try:
         return rows_to_arrow(rows), []
-    except Exception:  # find the bad rows one by one below
-        pass
-    good: list[HistoryRow] = []
-    bad: list[tuple[Any, str]] = []
-    for row in rows:
-        try:
-            rows_to_arrow([row])
-            good.append(row)
-        except Exception as exc:  # one bad row must not block the run
-            bad.append((row.get(STEP_KEY), f"{type(exc).__name__}: {exc}"))
+    except Exception:  # a value's own __str__ may raise anything: find the bad rows one by one
+        good: list[HistoryRow] = []
+        bad: list[tuple[Any, str]] = []
+        for row in rows:
+            try:
+                rows_to_arrow([row])
+                good.append(row)
+            except Exception as exc:  # one bad row must not block the run
+                bad.append((row.get(STEP_KEY), f"{type(exc).__name__}: {exc}"))
     return (rows_to_arrow(good) if good else None), bad
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -11,6 +12,8 @@ from . import runsql
 from .records import FileRecord, RunRecord
 from .sink import BatchOutcome, OperationError, RunBatch
 from .store import Store
+
+_log = logging.getLogger(__name__)
 
 #: stored fields a resumed run keeps when it is merged into its stored row
 _KEPT_ON_RESUME = ("project", "name", "notes", "tags", "group", "job_type", "created_at")
@@ -48,8 +51,8 @@ class DuckDBSink:
             except BaseException:
                 try:
                     con.execute("ROLLBACK")
-                except Exception:  # the connection may be gone; close() rolls back
-                    pass
+                except Exception:  # boundary: the connection may be gone (close() rolls back); the first error is raised
+                    _log.debug("ROLLBACK failed", exc_info=True)
                 raise
         return outcomes
 
@@ -68,7 +71,7 @@ def _apply(con: Any, batches: Sequence[RunBatch]) -> list[BatchOutcome]:
         else:
             outcomes.append(BatchOutcome("stored"))
             histories.extend(_with_run_id(t, b.run_id) for t in b.history if t.num_rows)
-            files.extend({**f, "run_id": b.run_id} for f in b.files)  # type: ignore[typeddict-item]
+            files.extend({**f, "run_id": b.run_id} for f in b.files)
     if histories:
         con.register("_nbtrack_batch", pa.concat_tables(histories) if len(histories) > 1 else histories[0])
         con.execute("INSERT INTO history SELECT run_id, step, ts, key, num, text, json FROM _nbtrack_batch")
@@ -93,7 +96,7 @@ def _apply(con: Any, batches: Sequence[RunBatch]) -> list[BatchOutcome]:
         for index, apply in enumerate(b.operations):
             try:
                 outcome.results.append(apply(con))
-            except Exception as exc:
+            except Exception as exc:  # any error of one operation: wrapped to name it, bad_items decides
                 raise OperationError(b.run_id, index, exc) from exc
     return outcomes
 
@@ -108,5 +111,5 @@ def _merged_into_stored(con: Any, run_id: str, update: RunRecord) -> RunRecord:
     merged: dict[str, Any] = {k: v for k, v in update.items() if k not in _KEPT_ON_RESUME or not stored.get(k)}
     for key in ("config", "summary", "metrics"):
         if isinstance(stored.get(key), dict) and key in update:
-            merged[key] = {**stored[key], **(update.get(key) or {})}  # type: ignore[literal-required]
-    return merged  # type: ignore[return-value]
+            merged[key] = {**stored[key], **(update.get(key) or {})}
+    return merged  # type: ignore[return-value] # a dict of RunRecord keys, built from the update

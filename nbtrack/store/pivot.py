@@ -125,7 +125,7 @@ def _with_object_columns(frame: pd.DataFrame, long: pa.Table, keys: Sequence[str
     """Add the text and JSON keys' columns (objects) to the numeric frame."""
     texts = long.column("text").take(pa.array(win)).to_pylist()
     jsons = long.column("json").take(pa.array(win)).to_pylist()
-    columns: dict[str, list[Any]] = {keys[i]: [None] * n_steps for i in np.flatnonzero(object_keys)}
+    columns: dict[str, list[Any]] = {keys[int(i)]: [None] * n_steps for i in np.flatnonzero(object_keys)}
     for j, row in enumerate(win.tolist()):
         k = int(key_idx[row])
         value: Any

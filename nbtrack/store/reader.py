@@ -8,7 +8,8 @@ takes the shared lock, copies the answer out (Arrow / Python objects) and releas
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
@@ -22,6 +23,9 @@ from .runsql import from_row
 from .sqlutil import fetch_table
 from .store import Store
 
+if TYPE_CHECKING:
+    import duckdb
+
 _HISTORY_COLS = "step, ts, key, num, text, json"
 _LONG_COLS = "step, ts, key, num, text, json::VARCHAR AS json"
 
@@ -34,14 +38,15 @@ class StoreReader:
         self.lock_timeout = lock_timeout
         self.flush_timeout = flush_timeout
 
-    def _read(self):  # type: ignore[no-untyped-def]
+    def _read(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
         live_writers.flush_store(self.store, timeout=self.flush_timeout)
         return self.store.read(timeout=self.lock_timeout)
 
     # -- runs ----------------------------------------------------------------------------
     def runs(self, project: str | None = None, ids: Sequence[str] | None = None) -> list[RunRecord]:
         """Runs, newest first (JSON columns decoded, ``tags`` a list, derived ``state``)."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if project is not None:
             where.append("project = ?")
             params.append(project)
@@ -110,10 +115,11 @@ class StoreReader:
     def latest_typed(self, run_id: str, type_name: str) -> list[tuple[str, int, str]]:
         """(key, step, json text) of the last value of each key whose JSON has `_type` = type_name."""
         with self._read() as con:
-            return con.execute(
+            found: list[tuple[str, int, str]] = con.execute(
                 "SELECT key, max(step), arg_max(json::VARCHAR, step) FROM history WHERE run_id = ? "
                 "AND json IS NOT NULL AND json_extract_string(json, '$._type') = ? GROUP BY key ORDER BY key",
                 [run_id, type_name]).fetchall()
+            return found
 
     def history_wide(
         self, run_id: str, keys: Sequence[str] | None = None, start_time: float | None = None

@@ -68,7 +68,8 @@ def media_refs(reader: Any, run_ids: Sequence[str], types: Sequence[str] = MEDIA
     if not run_ids:
         return []
     table = reader.query(_MEDIA, {"runs": list(run_ids), "types": list(types), "per_key": int(per_key)})
-    return table.to_pylist()
+    rows: list[dict[str, Any]] = table.to_pylist()
+    return rows
 
 
 def code_files(reader: Any, run_ids: Sequence[str]) -> dict[str, dict[str, str]]:

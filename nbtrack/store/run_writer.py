@@ -11,6 +11,7 @@ takes what is pending as one :class:`~nbtrack.store.sink.RunBatch` per flush.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import secrets
 import threading
@@ -23,6 +24,8 @@ from .records import STEP_KEY, FileRecord, HistoryRow, RunRecord
 from .safe_values import clean_text
 from .sink import BatchOutcome, RunBatch, Sink
 from .store import Store, hash_file
+
+_log = logging.getLogger(__name__)
 
 #: files under this size are read into memory when given; larger ones are copied later
 SMALL_FILE = 64 * 1024 * 1024
@@ -170,6 +173,7 @@ class RunWriter:
                 if os.path.getsize(source_path) < SMALL_FILE:
                     with open(source_path, "rb") as fh:
                         data = fh.read()
+            content: bytes | str  # the bytes, or the path to stream them from later
             if data is not None:
                 sha, size, content = hashlib.sha256(data).hexdigest(), len(data), bytes(data)
             else:
@@ -181,7 +185,7 @@ class RunWriter:
                                   f"saved: its source could not be read ({exc}).")
             return None
         rec: FileRecord = {"run_id": self.run_id, "path": clean_text(path), "sha256": sha, "size": size,
-                           "kind": kind, "created_at": time.time()}  # type: ignore[typeddict-item]
+                           "kind": kind, "created_at": time.time()}  # type: ignore[typeddict-item] # kind is one of FileRecord's kinds (add_file's callers pass them)
         with self._mu:
             self._blobs[sha] = content
             self._files.append(rec)
@@ -287,7 +291,7 @@ class RunWriter:
             fields["heartbeat_at"] = time.time()
         if self._max_step is not None:
             fields["last_step"] = max(self._max_step, fields.get("last_step") or -1)
-        batch = RunBatch(self.run_id, self.seq, list(tables), fields, list(files), [op.apply for op in ops],  # type: ignore[arg-type]
+        batch = RunBatch(self.run_id, self.seq, list(tables), fields, list(files), [op.apply for op in ops],  # type: ignore[arg-type] # fields: a copy of the RunRecord update plus heartbeat/last_step
                          first=self.first, resume=self.resume)
         return TakenBatch(batch, tables, update, blobs, files, ops)
 
@@ -322,8 +326,8 @@ class RunWriter:
             if op.on_commit is not None:
                 try:
                     op.on_commit(result)
-                except Exception:  # a callback must not stop the writer
-                    pass
+                except Exception:  # boundary: a callback must not stop the writer thread
+                    _log.warning("nbtrack: an operation's on_commit callback raised", exc_info=True)
 
     def _deleted(self) -> None:
         if not self.deleted:
@@ -350,8 +354,8 @@ class RunWriter:
         if self.on_new_id is not None:
             try:
                 self.on_new_id(self.run_id)
-            except Exception:  # a callback must not stop the writer
-                pass
+            except Exception:  # boundary: a callback must not stop the writer thread
+                _log.warning("nbtrack: the on_new_id callback of run %s raised", self.run_id, exc_info=True)
 
     def warn_file_gone(self, paths: list[str], exc: BaseException) -> None:
         """A file could not be copied: its source is gone or unreadable (one warning)."""
@@ -372,5 +376,5 @@ class RunWriter:
         if op.on_error is not None:
             try:
                 op.on_error(exc)
-            except Exception:
-                pass
+            except Exception:  # boundary: a callback must not stop the writer thread
+                _log.warning("nbtrack: an operation's on_error callback raised", exc_info=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from .records import RunRecord
@@ -20,7 +21,8 @@ _MAX_TIME = 253_402_300_799.0  # 9999-12-31T23:59:59Z, the last second datetime 
 def to_columns(fields: RunRecord | dict[str, Any]) -> dict[str, Any]:
     """Map RunRecord keys to ``runs`` columns and encode JSON columns; drop unknown keys."""
     out: dict[str, Any] = {}
-    for key, value in fields.items():
+    items: Iterable[tuple[str, Any]] = fields.items()  # a RunRecord's values are of many types
+    for key, value in items:
         col = _KEY_TO_COL.get(key, key)
         if col not in _COLUMNS:
             continue
@@ -57,7 +59,7 @@ def from_row(names: list[str], row: tuple[Any, ...]) -> RunRecord:
                                                                    and abs(value) < _MAX_TIME):
             value = None  # NaN fails the comparison too
         rec[_COL_TO_KEY.get(name, name)] = value
-    return rec  # type: ignore[return-value]
+    return rec  # type: ignore[return-value] # a dict of RunRecord keys, built from the table's columns
 
 
 def upsert_run(con: Any, run_id: str, fields: RunRecord | dict[str, Any]) -> None:

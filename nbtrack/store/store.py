@@ -79,6 +79,7 @@ class Store:
         (briefly taking the write lock); a store that cannot be written (read-only) is
         read with the schema it has, with one warning.
         """
+        con: duckdb.DuckDBPyConnection | None
         if not self.db_path.exists():
             con = connect(":memory:")
             try:

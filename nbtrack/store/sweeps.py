@@ -9,6 +9,7 @@ same grid point and a Bayesian search sees every earlier result.
 
 from __future__ import annotations
 
+import builtins  # `list` below is a method name inside SweepStore
 import json
 import time
 from collections.abc import Iterator
@@ -50,7 +51,7 @@ _KEYS = ("id", "project", "name", "method", "config", "state", "created_at")
 def _sweep(row: tuple[Any, ...]) -> SweepRecord:
     rec = dict(zip(_KEYS, row))
     rec["config"] = json.loads(rec["config"]) if rec["config"] else {}
-    return rec  # type: ignore[return-value]
+    return rec  # type: ignore[return-value] # a dict of SweepRecord keys, built from the table's columns
 
 
 def insert_sweep(con: Any, sweep: SweepRecord) -> None:
@@ -104,7 +105,7 @@ def trials(con: Any, sweep_id: str) -> list[TrialRecord]:
             "params": json.loads(params) if params else {},
             "point": json.loads(point) if point else None,
             "created_at": created_at,
-            "state": effective_state(run) if run is not None else None,  # type: ignore[arg-type]
+            "state": effective_state(run) if run is not None else None,  # type: ignore[arg-type] # the stored run's columns as a RunRecord
             "summary": json.loads(summary) if summary else {},
         })
     return out
@@ -149,13 +150,13 @@ class SweepStore:
         with self.store.read(timeout=self.lock_timeout) as con:
             return find_sweeps(con, project=project)
 
-    def trials(self, sweep_id: str) -> list[TrialRecord]:
+    def trials(self, sweep_id: str) -> builtins.list[TrialRecord]:
         """The sweep's trials (this process's writes flushed first)."""
         live_writers.flush_all(timeout=10.0)
         with self.store.read(timeout=self.lock_timeout) as con:
             return trials(con, sweep_id)
 
-    def run_ids(self, sweep_id: str) -> list[str]:
+    def run_ids(self, sweep_id: str) -> builtins.list[str]:
         """Ids of the stored runs that belong to the sweep, oldest first."""
         live_writers.flush_all(timeout=10.0)
         with self.store.read(timeout=self.lock_timeout) as con:

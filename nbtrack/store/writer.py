@@ -298,7 +298,7 @@ class StoreWriter(BadItemIsolation):
                     self.sink.put_blob(content, sha)
                     continue
                 try:
-                    src = open(content, "rb")
+                    src = open(content, "rb")  # noqa: SIM115 - closed by the `with` below; opened apart so a gone file is not store trouble
                 except OSError as exc:
                     gone = [f for f in t.files if f["sha256"] == sha]
                     t.files[:] = [f for f in t.files if f["sha256"] != sha]
@@ -343,7 +343,7 @@ def _duckdb_sink(store: Store) -> Sink:
 
 def _load_libraries() -> None:
     """Import what converting and committing need (about 0.2-0.4 s on a cold process)."""
-    import duckdb  # noqa: F401
+    import duckdb  # noqa: F401 - imported here, before the training loop holds the GIL
     import pandas  # noqa: F401 - duckdb imports it at the first scan of an Arrow table
 
     from . import convert, duckdb_sink  # noqa: F401 - numpy, pyarrow

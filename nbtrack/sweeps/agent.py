@@ -25,7 +25,7 @@ from .. import session
 from ..errors import UsageError
 from ..names import new_run_id
 from ..store.reader import StoreReader
-from ..store.records import RunRecord
+from ..store.records import RunRecord, RunState
 from ..store.store import store_at
 from ..store.sweeps import SweepStore
 from ..tracking.config import Config
@@ -92,9 +92,9 @@ def _give_assignment(record: RunRecord, cfg: Config, store_dir: Path | None) -> 
     record["sweep_id"] = assignment.sweep_id
     if call.started and store_dir is not None:
         stored = StoreReader(store_at(store_dir)).run(assignment.run_id)
-        for key in _CONTINUED if stored else ():
-            if stored.get(key) is not None:  # type: ignore[union-attr]
-                record[key] = stored[key]  # type: ignore[literal-required, index]
+        for key in _CONTINUED if stored is not None else ():
+            if stored is not None and stored.get(key) is not None:
+                record[key] = stored[key]  # type: ignore[literal-required] # each key is a RunRecord key
         if stored:
             cfg.update(_deep_merge(dict(stored.get("config") or {}), cfg.as_dict()))
     call.started = True
@@ -180,7 +180,9 @@ def _run_one(function: Callable[[], Any], assignment: controller.Assignment) -> 
     """Call the function for one assigned run; True if it returned, False if it raised,
     None if it was interrupted."""
     call = _local.call = _Call(assignment)
-    exit_code, state, outcome = 0, None, True
+    exit_code = 0
+    state: RunState | None = None
+    outcome: bool | None = True
     try:
         function()
     except KeyboardInterrupt:

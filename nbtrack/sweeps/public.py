@@ -63,8 +63,8 @@ class ApiSweep:
         else:
             raise ValueError(f"sweep {self.id} has no metric in its config; pass order='-summary_metrics.<name>'.")
         scored = [(metric_value(r.summary, key), r) for r in self.runs if r.state == "finished"]
-        scored = [(v, r) for v, r in scored if v is not None]
-        if not scored:
+        valued: list[tuple[float, Any]] = [(v, r) for v, r in scored if v is not None]
+        if not valued:
             return None
         pick = max if descending else min
-        return pick(scored, key=lambda vr: vr[0])[1]
+        return pick(valued, key=lambda vr: vr[0])[1]

@@ -57,7 +57,8 @@ def log_code(run: Run, root: str | os.PathLike[str] | None = ".", name: str | No
         art.use_store(run.store)
     for full, rel in chosen:
         art.add_file(full, name=rel)
-    return run.log_artifact(art)
+    logged: Artifact = run.log_artifact(art)
+    return logged
 
 
 def _call(fn: Callable[..., bool], path: str, root: str) -> bool:

@@ -65,28 +65,28 @@ class _Gpus:
             prefix = f"system/gpu{i}/"
             try:
                 out[prefix + "utilization_percent"] = float(nvml.nvmlDeviceGetUtilizationRates(handle).gpu)
-            except Exception:  # each reading is optional
+            except nvml.NVMLError:  # each reading is optional (a GPU may not support it)
                 pass
             try:
                 mem = nvml.nvmlDeviceGetMemoryInfo(handle)
                 out[prefix + "memory_percent"] = 100.0 * mem.used / mem.total if mem.total else 0.0
                 out[prefix + "memory_used_mb"] = mem.used / 2**20
-            except Exception:
+            except nvml.NVMLError:  # optional, as above
                 pass
             try:
                 out[prefix + "temperature_c"] = float(nvml.nvmlDeviceGetTemperature(handle, nvml.NVML_TEMPERATURE_GPU))
-            except Exception:
+            except nvml.NVMLError:  # optional, as above
                 pass
             try:
                 out[prefix + "power_w"] = nvml.nvmlDeviceGetPowerUsage(handle) / 1000.0
-            except Exception:
+            except nvml.NVMLError:  # optional, as above
                 pass
 
     def close(self) -> None:
         if self.nvml is not None:
             try:
                 self.nvml.nvmlShutdown()
-            except Exception:
+            except self.nvml.NVMLError:  # a driver gone meanwhile: nothing left to shut down
                 pass
             self.nvml = None
 
@@ -180,7 +180,7 @@ class SystemMonitor:
     def _net(self) -> Any:
         try:
             return self._psutil.net_io_counters()
-        except Exception:
+        except Exception:  # containers without /proc/net/dev: no network reading
             return None
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..run_identity import InitOptions, default_entity, store_url
 from ..settings import Settings
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from ..store.records import RunRecord
     from .alerts import AlertLog
+    from .run import Run
 
 
 class WandbRunMethods:
@@ -38,6 +39,10 @@ class WandbRunMethods:
     _alerts: AlertLog
 
     def with_lineage(self, artifact: Any) -> Any: ...  # Run's
+
+    def _as_run(self) -> Run:
+        """This base class's only subclass is `Run`: typed so for the helpers that take one."""
+        return cast("Run", self)
 
     def set_init_options(self, options: InitOptions) -> None:
         """Called by init(): the entity, mode, settings and resume outcome it was given."""
@@ -108,7 +113,7 @@ class WandbRunMethods:
         """Stop logging the gradients/parameters of `models` (default: every watched model)."""
         from ..integrations.torch import unwatch
 
-        unwatch(self, models)
+        unwatch(self._as_run(), models)
 
     def log_code(self, root: str | os.PathLike[str] | None = ".", name: str | None = None,
                  include_fn: Any = None, exclude_fn: Any = None) -> Any:
@@ -117,14 +122,14 @@ class WandbRunMethods:
         from . import _run_files as run_files
 
         kwargs = {k: v for k, v in (("include_fn", include_fn), ("exclude_fn", exclude_fn)) if v is not None}
-        return run_files.log_code(self, root, name, **kwargs)
+        return run_files.log_code(self._as_run(), root, name, **kwargs)
 
     def restore(self, name: str, run_path: str | None = None, replace: bool = False,
                 root: str | os.PathLike[str] | None = None) -> Any:
         """Write a file saved with a run (default: this one) under `root`; returns it open."""
         from . import _run_files as run_files
 
-        return run_files.restore(name, run_path, replace, root, active=self)
+        return run_files.restore(name, run_path, replace, root, active=self._as_run())
 
     def mark_preempting(self) -> None:
         """Accepted for wandb code: a local run that dies is reported crashed and can be
@@ -135,23 +140,23 @@ class WandbRunMethods:
         """Link a logged artifact into another collection ("project/collection")."""
         from ..artifacts.links import link_artifact
 
-        return self.with_lineage(link_artifact(self, artifact, target_path, aliases))
+        return self.with_lineage(link_artifact(self._as_run(), artifact, target_path, aliases))
 
     def log_model(self, path: str | os.PathLike[str], name: str | None = None, aliases: list[str] | None = None) -> Any:
         """Log a model file or folder as a "model" artifact; returns the Artifact."""
         from ..artifacts.links import log_model
 
-        return self.with_lineage(log_model(self, path, name, aliases))
+        return self.with_lineage(log_model(self._as_run(), path, name, aliases))
 
     def use_model(self, name: str) -> str:
         """Use a "model" artifact ("name:alias"): downloaded, its local path returned."""
         from ..artifacts.links import use_model
 
-        return use_model(self, name)
+        return use_model(self._as_run(), name)
 
     def link_model(self, path: str | os.PathLike[str], registered_model_name: str, name: str | None = None,
                    aliases: list[str] | None = None) -> Any:
         """Log a model and link it into the registry collection `registered_model_name`."""
         from ..artifacts.links import link_model
 
-        return self.with_lineage(link_model(self, path, registered_model_name, name, aliases))
+        return self.with_lineage(link_model(self._as_run(), path, registered_model_name, name, aliases))

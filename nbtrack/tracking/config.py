@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import copy
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
 from ..plain_values import plain_value
@@ -37,6 +37,8 @@ class Config:
     numbers, arrays lists, datetimes ISO text, paths text, sets lists, enums values.
     """
 
+    _items: dict[str, Any]  # set through object.__setattr__: attribute writes are config keys
+
     def __init__(self, data: Any = None, on_change: Callable[[dict[str, Any]], None] | None = None) -> None:
         object.__setattr__(self, "_items", {})
         object.__setattr__(self, "_on_change", on_change)
@@ -62,13 +64,13 @@ class Config:
     def get(self, key: str, default: Any = None) -> Any:
         return self._items.get(key, default)
 
-    def keys(self):  # dict protocol
+    def keys(self) -> KeysView[str]:  # dict protocol
         return self._items.keys()
 
-    def items(self):
+    def items(self) -> ItemsView[str, Any]:
         return self._items.items()
 
-    def values(self):
+    def values(self) -> ValuesView[Any]:
         return self._items.values()
 
     def as_dict(self) -> dict[str, Any]:

@@ -51,7 +51,7 @@ FINISH_WAIT = 2.0
 MAX_STEP = 2**53 - 1
 
 
-class _Discard(list):
+class _Discard(list[Any]):
     """The rows list of a run that keeps nothing (mode="disabled")."""
 
     def append(self, item: Any) -> None:  # list protocol
@@ -239,11 +239,10 @@ class Run(WandbRunMethods):
                 return
         if self._finished:
             raise UsageError(f"run {self._name!r} is finished; start a new one with nbtrack.init() before log().")
-        if type(data) is not dict:
-            if not isinstance(data, Mapping):
-                raise TypeError(
-                    f"nbtrack.log expects a dict of metrics such as {{'loss': 0.1}}, got {type(data).__name__}."
-                )
+        if type(data) is not dict and not isinstance(data, Mapping):  # the exact-type test is the fast path
+            raise TypeError(
+                f"nbtrack.log expects a dict of metrics such as {{'loss': 0.1}}, got {type(data).__name__}."
+            )
         if step is not None and (type(step) is not int or not 0 <= step <= MAX_STEP):
             step = _as_step(step)  # before flattening: a refused call stores nothing (no media either)
         row = flatten_row(data, self._media)

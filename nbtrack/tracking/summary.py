@@ -9,7 +9,7 @@ accumulates them). `run.summary[k] = v` overrides whatever history says.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, ItemsView, Iterator, KeysView
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -218,10 +218,10 @@ class Summary:
     def __len__(self) -> int:
         return len(self.as_dict())
 
-    def keys(self):  # dict protocol
+    def keys(self) -> KeysView[str]:  # dict protocol
         return self.as_dict().keys()
 
-    def items(self):
+    def items(self) -> ItemsView[str, Any]:
         return self.as_dict().items()
 
     def get(self, key: str, default: Any = None) -> Any:

@@ -90,7 +90,7 @@ def _record(run_id: str, name: str, project: str, created: float | None, state: 
 
 def _runs_table(rows: list[dict[str, str]], header: list[str], project: str, config_columns: set[str]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     meta = {h.lower(): h for h in header if h.lower() in _META and h[:1].isupper()}
-    out = []
+    out: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     for row in rows:
         name = (row.get(meta.get("name", "Name")) or "").strip()
         if not name:
@@ -194,7 +194,7 @@ def import_wandb_csv(path: str | os.PathLike[str], store: Store, project: str | 
     for rec, hist in read_csv(path, project, config_columns):
         if hist:
             rec["last_step"] = max(r["_step"] for r in hist)
-        import_run(store, rec, rows_to_arrow(hist), replace=replace)  # type: ignore[arg-type]
+        import_run(store, rec, rows_to_arrow(hist), replace=replace)  # type: ignore[arg-type] # rec is a plain dict of RunRecord keys
         ids.append(rec["id"])
     return ids
 

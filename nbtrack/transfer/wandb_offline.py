@@ -142,8 +142,8 @@ def read_run(run_dir: str | os.PathLike[str], store: Store, project: str | None 
             rec["host"] = wr.text(wr.first(msg, 13)) or None
             start = wr.first(msg, 17)
             if isinstance(start, bytes):
-                ts = wr.fields(start)
-                rec["created_at"] = float(wr.first(ts, 1, 0)) + float(wr.first(ts, 2, 0)) / 1e9
+                stamp = wr.fields(start)
+                rec["created_at"] = float(wr.first(stamp, 1, 0)) + float(wr.first(stamp, 2, 0)) / 1e9
             cfg = wr.first(msg, 4)
             if isinstance(cfg, bytes):
                 rec["config"].update(_nested(_items(wr.fields(cfg), 1)))
@@ -179,7 +179,7 @@ def read_run(run_dir: str | os.PathLike[str], store: Store, project: str | None 
     rec["heartbeat_at"] = end_ts or rec["created_at"]
     rec["last_step"] = max((r["_step"] for r in rows), default=None)
     rec["environment"] = {"imported_from": "wandb offline run", "source": str(run_dir), **_metadata(run_dir)}
-    return rec, rows, [*media.files.values(), *_run_files(store, run_dir)]  # type: ignore[return-value]
+    return rec, rows, [*media.files.values(), *_run_files(store, run_dir)]  # type: ignore[return-value] # rec is built as a plain dict of RunRecord keys
 
 
 def _metadata(run_dir: Path) -> dict[str, Any]:
@@ -217,6 +217,6 @@ def import_wandb_offline(path: str | os.PathLike[str], store: Store, project: st
     ids = []
     for run_dir in runs:
         rec, rows, files = read_run(run_dir, store, project)
-        import_run(store, rec, rows_to_arrow(rows), files, replace=replace)  # type: ignore[arg-type]
+        import_run(store, rec, rows_to_arrow(rows), files, replace=replace)
         ids.append(rec["id"])
     return ids

@@ -42,15 +42,15 @@ def browser():
 def page(browser):
     ctx = browser.new_context(viewport={"width": 1280, "height": 1000})
     pg = ctx.new_page()
-    pg.dialogs = []  # type: ignore[attr-defined]
-    pg.errors = []  # type: ignore[attr-defined]
+    pg.dialogs = []
+    pg.errors = []
 
     def on_dialog(d):
-        pg.dialogs.append(d.message)  # type: ignore[attr-defined]
+        pg.dialogs.append(d.message)
         d.dismiss()
 
     pg.on("dialog", on_dialog)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))  # type: ignore[attr-defined]
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
     yield pg
     ctx.close()
 

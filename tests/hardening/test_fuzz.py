@@ -25,11 +25,11 @@ import numpy as np
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-import nbtrack as wandb  # noqa: E402
-from nbtrack.runs_table.widget import RunsTable  # noqa: E402
+import nbtrack as wandb
+from nbtrack.runs_table.widget import RunsTable
 
 try:
     import torch

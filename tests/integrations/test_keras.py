@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
+pytest.importorskip("torch", reason="the Keras tests run on the torch backend")
 keras = pytest.importorskip("keras", reason="the Keras integration needs keras (Keras 3)")
 pytest.importorskip("sklearn", reason="the Keras tests train on sklearn's digits")
 
-import numpy as np  # noqa: E402
-from sklearn.datasets import load_digits  # noqa: E402
+import numpy as np
+from sklearn.datasets import load_digits
 
-import nbtrack  # noqa: E402
-from nbtrack.errors import UsageError  # noqa: E402
-from nbtrack.integrations.keras import MetricsLogger, ModelCheckpoint  # noqa: E402
+import nbtrack
+from nbtrack.errors import UsageError
+from nbtrack.integrations.keras import MetricsLogger, ModelCheckpoint
 
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # keras saving, torch backend
 

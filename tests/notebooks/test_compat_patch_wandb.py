@@ -49,6 +49,7 @@ wandb.finish()""",
 
 
 def test_transformers_trainer_reports_to_nbtrack(run_notebook, monkeypatch, tmp_path):
+    pytest.importorskip("torch", reason="the Trainer trains a torch model")
     pytest.importorskip("transformers")
     pytest.importorskip("accelerate")
     store = tmp_path / "hf-store"
@@ -192,6 +193,7 @@ print("BEST", best.run_id, best.hyperparameters["learning_rate"])""",
 
 
 def test_transformers_hyperparameter_search_uses_the_local_sweep(run_notebook, monkeypatch, tmp_path):
+    pytest.importorskip("torch", reason="the Trainer trains a torch model")
     pytest.importorskip("transformers")
     pytest.importorskip("accelerate")
     store = tmp_path / "hf-sweep-store"

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -32,17 +31,27 @@ def test_shared_locks_coexist_and_block_writers(tmp_path):
 
 def test_waiter_gets_lock_after_release(tmp_path):
     path = tmp_path / "x.lock"
-    got = []
+    held, release, got = threading.Event(), threading.Event(), threading.Event()
 
     def hold():
         with file_lock(path):
-            time.sleep(0.3)
+            held.set()
+            release.wait(30)
 
-    t = threading.Thread(target=hold)
-    t.start()
-    time.sleep(0.05)
-    t0 = time.monotonic()
-    with file_lock(path, timeout=5):
-        got.append(time.monotonic() - t0)
-    t.join()
-    assert 0.1 < got[0] < 2.0
+    def wait_for_lock():
+        with file_lock(path, timeout=30):
+            got.set()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert held.wait(30)
+    with pytest.raises(LockTimeout):  # held: a writer cannot get in
+        with file_lock(path, timeout=0.05):
+            pass
+    waiter = threading.Thread(target=wait_for_lock)
+    waiter.start()
+    assert not got.is_set()
+    release.set()
+    holder.join(30)
+    waiter.join(30)
+    assert got.is_set()

@@ -39,7 +39,7 @@ def test_load_table_columns_and_values(store_dir):
 def test_requests(store_dir):
     t = RunsTable("demo", dir=store_dir)
     sent = []
-    t.send = lambda content, buffers=None: sent.append((content, buffers))  # type: ignore[method-assign]
+    t.send = lambda content, buffers=None: sent.append((content, buffers))
     t._on_custom(t, {"type": "load", "rid": 1}, [])
     reply, bufs = sent[-1]
     assert reply["ok"] and reply["rid"] == 1 and reply["total"] == 6

@@ -58,4 +58,4 @@ def make_run(config: dict[str, Any] | None = None) -> tuple[Run, RecordingWriter
     record = {"id": "abc12345", "project": "p", "name": "test-run", "created_at": 1000.0, "last_step": -1}
     cfg = Config(config)
     cfg.bind(lambda data: writer.update_run({"config": data}))
-    return Run(record, cfg, writer, None), writer  # type: ignore[arg-type]
+    return Run(record, cfg, writer, None), writer

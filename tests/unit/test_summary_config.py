@@ -59,7 +59,7 @@ def test_config_attribute_item_update_and_namespace():
     assert w.merged()["config"] == {"lr": 1e-3, "model": {"depth": 2}, "batch": 32, "epochs": 3, "opt": "adam"}
     assert type(w.merged()["config"]["batch"]) is int
     with pytest.raises(AttributeError, match="config has no key"):
-        run.config.missing
+        _ = run.config.missing
     assert dict(run.config.items())["opt"] == "adam"
 
 

@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from . import artifact  # noqa: F401
+from . import artifact  # noqa: F401 - wandb.sdk.artifacts.artifact, a submodule wandb code imports

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -29,7 +30,8 @@ class TeamReader(StoreReader):
     """
 
     def __init__(self, store: TeamStore, flush_timeout: float = 5.0) -> None:
-        super().__init__(store, flush_timeout=flush_timeout)  # type: ignore[arg-type]
+        super().__init__(store, flush_timeout=flush_timeout)  # type: ignore[arg-type] # a TeamStore reads like a Store
+        self._team = store
         self._history_runs: Sequence[str] | None = ()
         self._history_keys: Sequence[str] | None = None
         self._numeric_only = False
@@ -43,8 +45,8 @@ class TeamReader(StoreReader):
         finally:
             self._history_runs, self._history_keys = previous
 
-    def _read(self):  # type: ignore[no-untyped-def]
-        store: TeamStore = self.store  # type: ignore[assignment]
+    def _read(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        store = self._team
         for shipper in shippers_to(store.url):
             if not shipper.failing:
                 shipper.flush(self.flush_timeout)
@@ -92,7 +94,7 @@ class TeamReader(StoreReader):
                     return super().downsample(run_ids, keys, width_px, x)
                 finally:
                     self._numeric_only = False
-        store: TeamStore = self.store  # type: ignore[assignment]
+        store = self._team
         for shipper in shippers_to(store.url):
             if not shipper.failing:
                 shipper.flush(self.flush_timeout)

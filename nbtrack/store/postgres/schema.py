@@ -103,7 +103,7 @@ def set_meta_once(con: Any, key: str, value: str) -> str:
     try:
         cur.execute("INSERT INTO nbtrack_meta VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", (key, value))
         cur.execute("SELECT value FROM nbtrack_meta WHERE key = $1", (key,))
-        found = cur.fetchall()[0][0]
+        found = str(cur.fetchall()[0][0])
         con.commit()
         return found
     finally:

@@ -15,6 +15,7 @@ them. A run id already shipped from another machine's store is not merged into i
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
@@ -31,6 +32,8 @@ from ..store import Store
 from .blobs import ENV_TEAM_BLOBS, SharedBlobs
 from .connect import connect
 from .schema import PG_RUN_COLUMNS, check_version, ensure_schema, get_meta, set_meta_once
+
+_log = logging.getLogger(__name__)
 
 #: history rows per PostgreSQL transaction (rounded up to a whole step)
 CHUNK_ROWS = 250_000
@@ -117,8 +120,8 @@ class Connection:
         """Close the connection (errors of a connection already lost are ignored)."""
         try:
             self.con.close()
-        except Exception:
-            pass
+        except Exception:  # boundary: closing a connection already lost has nothing left to do
+            _log.debug("closing the team store connection failed", exc_info=True)
 
 
 def ship(store: Store, team: Connection, run_ids: list[str] | None = None,
@@ -324,8 +327,8 @@ def _ship_chunk(con: Any, origin: str, group: list[_Pending], chunk: pa.Table, r
     except BaseException:
         try:
             con.rollback()
-        except Exception:  # the connection may be gone
-            pass
+        except Exception:  # boundary: the connection may be gone; the first error is raised
+            _log.debug("rollback failed", exc_info=True)
         raise
     finally:
         cur.close()
