@@ -15,6 +15,7 @@ them. A run id already shipped from another machine's store is not merged into i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import time
@@ -28,6 +29,7 @@ import pyarrow.compute as pc
 from ..schema import JSON_RUN_COLUMNS, RUN_COLUMNS
 from ..sqlutil import fetch_table
 from ..store import Store
+from . import levels
 from .blobs import ENV_TEAM_BLOBS, SharedBlobs
 from .connect import connect
 from .schema import PG_RUN_COLUMNS, check_version, ensure_schema, get_meta, set_meta_once
@@ -115,10 +117,8 @@ class Connection:
 
     def close(self) -> None:
         """Close the connection (errors of a connection already lost are ignored)."""
-        try:
+        with contextlib.suppress(Exception):
             self.con.close()
-        except Exception:
-            pass
 
 
 def ship(store: Store, team: Connection, run_ids: list[str] | None = None,
@@ -288,6 +288,10 @@ def _ship_chunk(con: Any, origin: str, group: list[_Pending], chunk: pa.Table, r
             rows = rows.filter(pc.fill_null(keep, False))
         if rows.num_rows:
             cur.adbc_ingest("history", rows, mode="append")
+            buckets = levels.compute(rows)
+            if buckets.num_rows:
+                cur.adbc_ingest("_nbtrack_m4_in", buckets, mode="replace", temporary=True)
+                cur.execute(levels.MERGE)
         mine_records = records.filter(pc.is_in(records.column("id"), value_set=ok_ids))
         if mine_records.num_rows:
             cur.adbc_ingest("_nbtrack_run_in", mine_records, mode="replace", temporary=True)
@@ -322,10 +326,8 @@ def _ship_chunk(con: Any, origin: str, group: list[_Pending], chunk: pa.Table, r
         con.commit()
         return rows.num_rows, conflicts
     except BaseException:
-        try:
+        with contextlib.suppress(Exception):  # the connection may be gone
             con.rollback()
-        except Exception:  # the connection may be gone
-            pass
         raise
     finally:
         cur.close()
