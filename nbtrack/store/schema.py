@@ -97,8 +97,24 @@ def _v3(con: Any) -> None:
         con.execute(ddl)
 
 
+#: DDL of schema v4: what a team store needs to carry edits made after a run was shipped.
+#: ``run_edits`` holds, per run and column, when the store's editor last set it (the
+#: runs table, ``Api().run().update()``), so the team store keeps the newest of two
+#: machines' edits; ``deleted_runs`` remembers deleted runs, so the deletion is shipped
+#: (a run merely missing from the file, e.g. a fresh store, is never deleted elsewhere).
+EDIT_DDL: tuple[str, ...] = (
+    "CREATE TABLE IF NOT EXISTS run_edits (run_id VARCHAR, field VARCHAR, edited_at DOUBLE)",
+    "CREATE TABLE IF NOT EXISTS deleted_runs (run_id VARCHAR, deleted_at DOUBLE)",
+)
+
+
+def _v4(con: Any) -> None:
+    for ddl in EDIT_DDL:
+        con.execute(ddl)
+
+
 #: ordered migrations; the schema version is ``len(MIGRATIONS)``
-MIGRATIONS: list[Callable[[Any], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[Any], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
