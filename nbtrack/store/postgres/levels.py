@@ -44,16 +44,24 @@ DDL = (
     + ", PRIMARY KEY (run_id, width, key, bucket))"
 )
 
-# the levels of shipped rows, computed in the kernel (DuckDB) from the chunk's Arrow table
-_COMPUTE = """
-SELECT run_id, key, w.width::INTEGER AS width, floor(step / w.width)::BIGINT AS bucket, count(*) AS n,
+# the finest level from the shipped rows (DuckDB, in the kernel) ...
+_FINEST = """
+SELECT run_id, key, {w}::INTEGER AS width, floor(step / {w})::BIGINT AS bucket, count(*) AS n,
   min(step) AS f_step, arg_min(ts, step) AS f_ts, arg_min(num, step) AS f_num,
   max(step) AS l_step, arg_max(ts, step) AS l_ts, arg_max(num, step) AS l_num,
   arg_min(step, num) AS lo_step, arg_min(ts, num) AS lo_ts, min(num) AS lo_num,
   arg_max(step, num) AS hi_step, arg_max(ts, num) AS hi_ts, max(num) AS hi_num
-FROM _nbtrack_chunk CROSS JOIN (SELECT unnest($widths::INTEGER[]) AS width) w
-WHERE num IS NOT NULL AND step IS NOT NULL
-GROUP BY run_id, key, w.width, bucket
+FROM _nbtrack_chunk WHERE num IS NOT NULL AND step IS NOT NULL
+GROUP BY run_id, key, bucket
+"""
+# ... and each coarser one from the one below it (1/8 of the rows each time)
+_COARSER = """
+SELECT run_id, key, {w}::INTEGER AS width, floor(bucket * {below} / {w})::BIGINT AS bucket, sum(n)::BIGINT AS n,
+  min(f_step) AS f_step, arg_min(f_ts, f_step) AS f_ts, arg_min(f_num, f_step) AS f_num,
+  max(l_step) AS l_step, arg_max(l_ts, l_step) AS l_ts, arg_max(l_num, l_step) AS l_num,
+  arg_min(lo_step, lo_num) AS lo_step, arg_min(lo_ts, lo_num) AS lo_ts, min(lo_num) AS lo_num,
+  arg_max(hi_step, hi_num) AS hi_step, arg_max(hi_ts, hi_num) AS hi_ts, max(hi_num) AS hi_num
+FROM {source} GROUP BY run_id, key, 4
 """
 
 
@@ -110,7 +118,11 @@ def compute(rows: pa.Table) -> pa.Table:
     con = connect(":memory:")
     try:
         con.register("_nbtrack_chunk", rows.select(["run_id", "step", "ts", "key", "num"]))
-        return fetch_table(con, _COMPUTE, {"widths": list(WIDTHS)})
+        con.execute(f"CREATE TEMP TABLE _l{WIDTHS[0]} AS {_FINEST.format(w=WIDTHS[0])}")
+        for below, width in zip(WIDTHS, WIDTHS[1:]):
+            con.execute(f"CREATE TEMP TABLE _l{width} AS "
+                        + _COARSER.format(w=width, below=below, source=f"_l{below}"))
+        return fetch_table(con, " UNION ALL ".join(f"SELECT * FROM _l{w}" for w in WIDTHS))
     finally:
         con.close()
 
