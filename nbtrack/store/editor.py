@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import live_writers, runsql
+from . import edit_listeners, live_writers, runsql
 from .liveness import effective_state
 from .store import Store
 
@@ -65,6 +65,7 @@ class StoreEditor:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+        edit_listeners.edited(self.store)
 
     def add_file(self, run_id: str, name: str, source_path: str, kind: str = "file") -> dict[str, Any]:
         """Keep a file with a stored run (content-addressed blob + a ``files`` row); its record."""
@@ -75,6 +76,7 @@ class StoreEditor:
             if not con.execute("SELECT count(*) FROM runs WHERE id = ?", [run_id]).fetchall()[0][0]:
                 raise RunNotFound(run_id)
             con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", [run_id, name, sha, size, kind, now])
+        edit_listeners.edited(self.store)
         return {"run_id": run_id, "path": name, "sha256": sha, "size": size, "kind": kind, "created_at": now}
 
     def apply(self, operation: Callable[[Any], Any]) -> Any:
@@ -125,6 +127,7 @@ class StoreEditor:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+        edit_listeners.edited(self.store)
         return found
 
 

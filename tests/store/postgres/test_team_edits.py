@@ -139,3 +139,22 @@ def test_which_columns_a_shipment_sets():
         {"name": 10.0, "summary": 10.0}
     # a pass that read the local store before the last shipment did sets nothing
     assert columns_to_set(changed, same, {}, {}, 11.0, 10.0, in_team=True) is None
+
+
+def test_an_edit_in_a_process_that_ships_reaches_the_team_without_a_sync(pg_url, tmp_path):
+    local = tmp_path / "local"
+    run = wandb.init(project="team", name="before", dir=str(local), store=pg_url)
+    wandb.log({"loss": 1.0})
+    wandb.finish()
+    assert run.team_shipper.flush(30)
+    edited = wandb.Api(dir=str(local)).run(f"team/{run.id}")
+    edited.name = "after"
+    edited.update()  # the process's shipper hears of it and ships it
+    deadline = time.monotonic() + 60
+    while _team_run(pg_url, run.id)["name"] != "after":
+        assert time.monotonic() < deadline, "the edit was not shipped"
+        time.sleep(0.05)
+    wandb.Api(dir=str(local)).run(f"team/{run.id}").delete()
+    while pg_rows(pg_url, f"SELECT count(*) FROM runs WHERE id = '{run.id}'") != [(0,)]:
+        assert time.monotonic() < deadline, "the deletion was not shipped"
+        time.sleep(0.05)
