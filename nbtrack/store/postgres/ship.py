@@ -22,11 +22,13 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..liveness import effective_state
+from ..records import RunRecord
 from ..schema import JSON_RUN_COLUMNS, RUN_COLUMNS
 from ..sqlutil import fetch_table
 from ..store import Store
@@ -40,6 +42,9 @@ from .schema import PG_RUN_COLUMNS, check_version, ensure_schema, get_meta, set_
 CHUNK_ROWS = 250_000
 #: runs per PostgreSQL transaction at most
 CHUNK_RUNS = 2_000
+#: no step is held back
+NO_CAP = 2**63 - 1
+_LIVENESS = ("state", "host", "pid", "pid_started_at", "heartbeat_at", "created_at")
 _RUN_SELECT = ", ".join(f"{n}::VARCHAR AS {n}" if n in JSON_RUN_COLUMNS else n for n, _ in RUN_COLUMNS)
 #: a shipped record's columns: the run's own taken as read (``last_step`` only grows), the
 #: editable ones only where ``_set_<column>`` says the local edit is the newest (edits.py)
@@ -155,16 +160,25 @@ def ship(store: Store, team: Connection, run_ids: list[str] | None = None,
         local = lcon.execute(
             "SELECT r.id, md5(to_json(r)::VARCHAR), coalesce(s.wm, -1) AS wm, "
             "(SELECT count(*) FROM history h WHERE h.run_id = r.id AND h.step > coalesce(s.wm, -1)), "
-            "(SELECT count(*) FROM files f WHERE f.run_id = r.id) "
+            "(SELECT count(*) FROM files f WHERE f.run_id = r.id), "
+            "(SELECT max(step) FROM history h WHERE h.run_id = r.id), "
+            "(SELECT count(*) FROM history h WHERE h.run_id = r.id AND h.step > coalesce(s.wm, -1) "
+            " AND h.step = (SELECT max(step) FROM history t WHERE t.run_id = r.id)), "
+            "r.state, r.host, r.pid, r.pid_started_at, r.heartbeat_at, r.created_at "
             f"FROM runs r LEFT JOIN _nbtrack_shipped s ON s.run_id = r.id{where} ORDER BY r.id", params).fetchall()
         lcon.unregister("_nbtrack_shipped")
     todo: list[_Pending] = []
-    for run_id, record_hash, watermark, pending, n_files in local:
+    for run_id, record_hash, watermark, pending, n_files, top, at_top, *liveness in local:
+        # a live run's last step may still get rows (a system metrics sample is written at the
+        # step being logged, before the step's own rows): it ships once a later step exists
+        cap = NO_CAP
+        if top is not None and effective_state(cast(RunRecord, dict(zip(_LIVENESS, liveness, strict=True)))) == "running":
+            cap, pending = top - 1, pending - at_top
         found = ledger.get(run_id)
         if found is not None and found[0] != origin:
             result.conflicts.append(run_id)
         elif found is None or found[2] != record_hash or pending or found[3] < n_files:
-            todo.append(_Pending(run_id, record_hash, watermark, pending, n_files))
+            todo.append(_Pending(run_id, record_hash, watermark, pending, n_files, cap))
     for group in _groups(todo, chunk_rows):
         _ship_group(store, team, origin, group, chunk_rows, result, on_chunk)
     gone = [r for r in tombstones if r in ledger and ledger[r][0] == origin and (run_ids is None or r in run_ids)]
@@ -202,6 +216,8 @@ class _Pending:
     watermark: int
     rows: int
     files: int
+    #: the highest step to ship now (a live run's last step waits)
+    cap: int = NO_CAP
 
 
 def _groups(todo: list[_Pending], chunk_rows: int) -> list[list[_Pending]]:
@@ -237,12 +253,13 @@ def _ledger(con: Any) -> dict[str, tuple[str, int, str | None, int]]:
 def _ship_group(store: Store, team: Connection, origin: str, group: list[_Pending], chunk_rows: int,
                 result: ShipResult, on_chunk: Callable[[ShipResult], None] | None) -> None:
     marks = pa.table({"run_id": pa.array([p.run_id for p in group], pa.string()),
-                      "wm": pa.array([p.watermark for p in group], pa.int64())})
+                      "wm": pa.array([p.watermark for p in group], pa.int64()),
+                      "cap": pa.array([p.cap for p in group], pa.int64())})
     with store.read() as lcon:
         read_at = time.time()  # passes that read later see later local edits
         lcon.register("_nbtrack_group", marks)
         history = fetch_table(lcon, "SELECT h.run_id, h.step, h.ts, h.key, h.num, h.text, h.json::VARCHAR AS json "
-                              "FROM history h JOIN _nbtrack_group g ON h.run_id = g.run_id WHERE h.step > g.wm "
+                              "FROM history h JOIN _nbtrack_group g ON h.run_id = g.run_id WHERE h.step > g.wm AND h.step <= g.cap "
                               "ORDER BY h.run_id, h.step")
         records = fetch_table(lcon, f"SELECT {_RUN_SELECT} FROM runs WHERE id IN (SELECT run_id FROM _nbtrack_group)")
         files = fetch_table(lcon, "SELECT run_id, path, sha256, size, kind, created_at FROM files "

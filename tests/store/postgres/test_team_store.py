@@ -337,3 +337,31 @@ def test_the_store_comes_from_init_the_environment_or_the_magic(pg_url, tmp_path
     wandb.finish()
     assert run.team_shipper is not None and run.team_shipper.flush(30)
     assert pg_rows(pg_url, "SELECT id FROM runs") == [(run.id,)]
+
+
+def test_a_live_runs_last_step_waits_for_its_late_rows(pg_url, tmp_path):
+    """A system metrics sample is written at the step being logged, before that step's own
+    rows: shipping a live run's last step early would leave those rows behind the watermark."""
+    import socket
+
+    from nbtrack.store import runsql
+    from nbtrack.store.liveness import process_started_at
+
+    store, now = Store(tmp_path / "local"), time.time()
+    with store.write() as con:
+        runsql.insert_run(con, "live1", {"id": "live1", "project": "team", "name": "live", "state": "running",
+                                         "created_at": now, "heartbeat_at": now, "host": socket.gethostname(),
+                                         "pid": os.getpid(), "pid_started_at": process_started_at()})
+        con.execute("INSERT INTO history SELECT 'live1', s, ?, 'loss', s, NULL, NULL FROM range(10) t(s)", [now])
+        con.execute("INSERT INTO history VALUES ('live1', 10, ?, 'system/cpu', 5.0, NULL, NULL)", [now])
+    team = Connection(pg_url)
+    try:
+        assert ship(store, team).rows == 10  # step 10 is still being logged
+        with store.write() as con:
+            con.execute("INSERT INTO history VALUES ('live1', 10, ?, 'loss', 10.0, NULL, NULL)", [now])
+            con.execute("UPDATE runs SET state = 'finished', finished_at = ? WHERE id = 'live1'", [now])
+        assert ship(store, team).rows == 2
+    finally:
+        team.close()
+    assert pg_rows(pg_url, "SELECT key, count(*) FROM history GROUP BY key ORDER BY key") == \
+        [("loss", 11), ("system/cpu", 1)]
