@@ -14,8 +14,10 @@ from typing import Any
 
 from ..editor import RunNotFound, edit_fields
 from ..runsql import to_columns
+from .connect import TeamStoreError
 from .downsample import text_array
 from .ship import Connection
+from .url import redact, redact_text
 
 
 class TeamEditor:
@@ -38,11 +40,18 @@ class TeamEditor:
                                         config=config, summary=summary))
         if not fields:
             return
-        team = Connection(self.url)
+        team: Connection | None = None
         try:
+            team = Connection(self.url)
             _update(team.con, run_id, fields, project, time.time())
+        except (RunNotFound, TeamStoreError):
+            raise
+        except Exception as exc:  # e.g. a viewer role may not write; the driver's text may carry the URL
+            raise TeamStoreError(f"editing run {run_id} in {redact(self.url)} failed: "
+                                 f"{redact_text(str(exc), self.url).strip()}") from None
         finally:
-            team.close()
+            if team is not None:
+                team.close()
 
     def delete(self, run_ids: Sequence[str], force: bool = False, project: str | None = None) -> list[str]:
         """Refused: a run is deleted on the machine that logged it, and the deletion shipped."""

@@ -298,6 +298,14 @@ def test_a_viewer_role_reads_and_cannot_write(pg, pg_url, tmp_path):
     _log_locally(tmp_path / "local", 5, name="more")
     with pytest.raises(Exception, match="permission denied"):
         sync(dir=tmp_path / "local", store=viewer)
+    # nor edit: one error without credentials
+    from nbtrack.store.postgres.connect import TeamStoreError
+
+    seen = wandb.Api(store=viewer).run(run_id)
+    seen.name = "not-allowed"
+    with pytest.raises(TeamStoreError, match="permission denied"):
+        seen.update()
+    assert wandb.Api(store=pg_url).run(run_id).name == "local"
 
 
 def test_m4_in_postgres_keeps_the_points_of_the_local_m4(pg_url, tmp_path, monkeypatch):
