@@ -8,11 +8,15 @@ Measures, as medians of ``--repeat`` rounds:
 
 1. sustained rows/s shipped into PostgreSQL by 1 and by 4 writer processes, each with
    its own local store ("machine") holding one run of ``--rows`` pending history rows
-   (the shipping pass: local DuckDB -> Arrow -> binary COPY, chunk by chunk);
+   (the shipping pass: local DuckDB -> Arrow -> binary COPY, chunk by chunk, with the
+   curve levels), and by 1 writer without writing curve levels (what they cost);
 2. ``nbtrack sync`` of ``--rows`` pending rows as a user runs it (a fresh process, CLI);
 3. the runs table over 10,000 runs (25 config + 25 summary keys) read from PostgreSQL,
    next to the same from the local store, and the overlay of 20 runs x ``--curve-steps``
-   steps (M4 in DuckDB in the kernel over the rows fetched as Arrow).
+   steps (M4 in DuckDB in the kernel, 1200 px): local, from PostgreSQL's curve levels
+   (per-bucket extremes written at ship time, the default), and from every row fetched as
+   Arrow (the way before curve levels); cold (a new reader and connection) and warm (the
+   same reader again).
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -55,8 +61,14 @@ def new_database(server: pg_server.PgServer, name: str) -> str:
     return f"postgresql://nbtrack@127.0.0.1:{server.port}/{name}"
 
 
-def _ship_worker(root: str, url: str, barrier: mp.Barrier, out: mp.Queue) -> None:
+def _ship_worker(root: str, url: str, barrier: mp.Barrier, out: mp.Queue,
+                 with_levels: bool = True) -> None:
+    from nbtrack.store.postgres import levels
     from nbtrack.store.postgres.ship import Connection, ship
+
+    if not with_levels:  # what curve levels cost: the same pass writing none
+        compute = levels.compute
+        levels.compute = lambda rows: compute(rows.slice(0, 0))
 
     team = Connection(url)
     barrier.wait()
@@ -66,19 +78,20 @@ def _ship_worker(root: str, url: str, barrier: mp.Barrier, out: mp.Queue) -> Non
     team.close()
 
 
-def bench_writers(server: pg_server.PgServer, work: Path, writers: int, rows: int, round_: int) -> float:
-    url = new_database(server, f"w{writers}_{round_}")
+def bench_writers(server: pg_server.PgServer, work: Path, writers: int, rows: int, round_: int,
+                  with_levels: bool = True) -> float:
+    url = new_database(server, f"w{writers}_{round_}{'' if with_levels else '_nolevels'}")
     from nbtrack.store.postgres.ship import Connection
 
     Connection(url).close()  # the schema exists before the clock starts
     roots = []
     for i in range(writers):
-        root = work / f"w{writers}_{round_}_{i}"
+        root = work / f"w{writers}_{round_}_{i}{'' if with_levels else '_nolevels'}"
         make_local_store(root, f"m{i}", rows)
         roots.append(str(root))
     ctx = mp.get_context("spawn")
     barrier, out = ctx.Barrier(writers), ctx.Queue()
-    procs = [ctx.Process(target=_ship_worker, args=(r, url, barrier, out)) for r in roots]
+    procs = [ctx.Process(target=_ship_worker, args=(r, url, barrier, out, with_levels)) for r in roots]
     for p in procs:
         p.start()
     results = [out.get(timeout=600) for _ in procs]
@@ -102,7 +115,8 @@ def bench_sync_cli(server: pg_server.PgServer, work: Path, rows: int, round_: in
     return elapsed
 
 
-def bench_table(server: pg_server.PgServer, work: Path, curve_steps: int, repeat: int) -> None:
+def bench_table(server: pg_server.PgServer, work: Path, curve_steps: int, repeat: int,
+                skip_every_row: bool = False) -> None:
     import bench_table
 
     from nbtrack.runs_table.queries import curves, load_table
@@ -121,19 +135,35 @@ def bench_table(server: pg_server.PgServer, work: Path, curve_steps: int, repeat
     print(f"sync of {result.runs:,} runs with {result.rows:,} history rows: {took:.1f} s "
           f"({result.rows / took:,.0f} rows/s)")
     ids = [f"h{i:02d}" for i in range(bench_table.CURVE_RUNS)]
-    for label, reader in (("local", StoreReader(Store(root))), ("postgres", TeamReader(TeamStore(url)))):
-        loads, downs = [], []
-        for _ in range(repeat):
+    readers: list[tuple[str, Callable[[], Any]]] = [
+        ("local", lambda: StoreReader(Store(root))),
+        ("postgres, curve levels", lambda: TeamReader(TeamStore(url))),
+    ]
+    if not skip_every_row:
+        readers.append(("postgres, every row", lambda: TeamReader(TeamStore(url, use_levels=False))))
+    for label, make in readers:
+        loads, cold, warm = [], [], []
+        # every row of 20 x 1M steps takes ~30 s a read: one round, as a reference
+        for _ in range(1 if label.endswith("every row") else repeat):
+            reader = make()  # cold: a new reader (a new connection for the team store)
+            t = time.perf_counter()
+            series, _ = curves(reader, ids, "loss", 1200)
+            cold.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            series, _ = curves(reader, ids, "loss", 1200)
+            warm.append(time.perf_counter() - t)
             t = time.perf_counter()
             data = load_table(reader, "bench")
             loads.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            series, _ = curves(reader, ids, "loss", 1200)
-            downs.append(time.perf_counter() - t)
+            close = getattr(reader.store, "close", None)
+            if close is not None:
+                close()
         assert len(data) == bench_table.N_RUNS and len(series) == len(ids)
-        print(f"{label:8s}: runs table 10,000 runs x {len(data.columns)} columns: median "
+        assert all(s["n"] > 1200 for s in series)
+        print(f"{label:24s}: runs table 10,000 runs x {len(data.columns)} columns: median "
               f"{statistics.median(loads) * 1000:.0f} ms; overlay {len(ids)} runs x {curve_steps:,} steps "
-              f"(M4, 1200 px): median {statistics.median(downs) * 1000:.0f} ms")
+              f"(M4, 1200 px): cold median {statistics.median(cold) * 1000:.0f} ms, warm median "
+              f"{statistics.median(warm) * 1000:.0f} ms ({series[0]['n']:,} points a run)")
 
 
 def main() -> None:
@@ -142,6 +172,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--curve-steps", type=int, default=1_000_000)
     parser.add_argument("--skip-table", action="store_true")
+    parser.add_argument("--skip-every-row", action="store_true",
+                        help="do not time the overlay read without curve levels (~30 s a read, one round)")
+    parser.add_argument("--skip-writers", action="store_true", help="only the runs table and the overlays")
     args = parser.parse_args()
     reason = pg_server.unavailable_reason()
     if reason:
@@ -154,15 +187,17 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
-            for writers in (1, 4):
-                rates = [bench_writers(server, work, writers, args.rows, r) for r in range(args.repeat)]
-                print(f"{writers} writer(s) x {args.rows:,} rows into PostgreSQL: median {statistics.median(rates):,.0f} "
+            for writers, with_levels in (() if args.skip_writers else ((1, True), (1, False), (4, True))):
+                rates = [bench_writers(server, work, writers, args.rows, r, with_levels) for r in range(args.repeat)]
+                print(f"{writers} writer(s) x {args.rows:,} rows into PostgreSQL"
+                      f"{'' if with_levels else ' (no curve levels written)'}: median {statistics.median(rates):,.0f} "
                       f"rows/s (rounds: {', '.join(f'{r:,.0f}' for r in rates)})")
-            times = [bench_sync_cli(server, work, args.rows, r) for r in range(args.repeat)]
-            print(f"`nbtrack sync` of {args.rows:,} pending rows (fresh process): median {statistics.median(times):.2f} s "
-                  f"(rounds: {', '.join(f'{t:.2f}' for t in times)})")
+            times = [] if args.skip_writers else [bench_sync_cli(server, work, args.rows, r) for r in range(args.repeat)]
+            if times:
+                print(f"`nbtrack sync` of {args.rows:,} pending rows (fresh process): median {statistics.median(times):.2f} s "
+                      f"(rounds: {', '.join(f'{t:.2f}' for t in times)})")
             if not args.skip_table:
-                bench_table(server, work, args.curve_steps, args.repeat)
+                bench_table(server, work, args.curve_steps, args.repeat, args.skip_every_row)
     finally:
         server.destroy()
 

@@ -224,18 +224,19 @@ class ApiRun:
         self.update()
 
     def _write(self, **fields: Any) -> None:
-        from .store.editor import RunNotFound, StoreEditor
+        from .store.editor import RunNotFound
+        from .store.readers import editor_for
 
         try:
-            StoreEditor(self._reader.store).update(self.id, **fields)
+            editor_for(self._reader.store).update(self.id, **fields)
         except RunNotFound:
             raise CommError(f"run {self.id} is no longer in {self._reader.store.root}") from None
 
     def delete(self, delete_artifacts: bool = False) -> None:
         """Delete the run (its history, files and lineage; a running run is refused)."""
-        from .store.editor import StoreEditor
+        from .store.readers import editor_for
 
-        StoreEditor(self._reader.store).delete([self.id])
+        editor_for(self._reader.store).delete([self.id])
 
     def upload_file(self, path: str | os.PathLike[str], root: str | os.PathLike[str] = ".") -> ApiFile:
         """Keep a local file with the run, named by its path relative to `root`."""
@@ -246,10 +247,11 @@ class ApiRun:
             name = source.resolve().relative_to(Path(root).resolve()).as_posix()
         except ValueError:
             name = source.name
-        from .store.editor import RunNotFound, StoreEditor
+        from .store.editor import RunNotFound
+        from .store.readers import editor_for
 
         try:
-            rec = StoreEditor(self._reader.store).add_file(self.id, name, str(source))
+            rec = editor_for(self._reader.store).add_file(self.id, name, str(source))
         except RunNotFound:
             raise CommError(f"run {self.id} is no longer in {self._reader.store.root}") from None
         return ApiFile(rec["path"], rec["size"], rec["sha256"], rec["kind"], self._reader)

@@ -17,11 +17,9 @@ import time
 from typing import Any
 
 from ..projects import project_from_path
-from ..store.editor import StoreEditor
 from ..store.errors import UnsafeStoreEntry
 from ..store.reader import StoreReader
-from ..store.readers import reader_for
-from ..store.store import Store
+from ..store.readers import RunEditor, editor_for, reader_for
 from . import diff, filters
 from .importance import importance
 from .logged_tables import logged_tables
@@ -40,9 +38,8 @@ class TableService:
                  store: str | None = None) -> None:
         self.project = project_from_path(project)
         self.reader: StoreReader = reader_for(dir, store)
-        local = isinstance(self.reader.store, Store)
-        #: edits (rename, notes, tags, delete) go to the local store only
-        self.editor = StoreEditor(self.reader.store) if local else None
+        #: edits (rename, notes, tags, delete) go to the store read (a team store: edits, no deletes)
+        self.editor: RunEditor = editor_for(self.reader.store)
         self.data: TableData | None = None
         self.loaded_at = 0.0
 
@@ -171,10 +168,7 @@ class TableService:
         out["a"], out["b"] = {"id": a.id, "name": a.name}, {"id": b.id, "name": b.name}
         return out, []
 
-    def _editor(self) -> StoreEditor:
-        if self.editor is None:
-            raise ValueError("runs in the team store are read-only here: edit a run on the machine that "
-                             "logged it (its local store) and ship it again with `nbtrack sync`.")
+    def _editor(self) -> RunEditor:
         return self.editor
 
     def _on_edit(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:

@@ -7,6 +7,9 @@ only the columns that changed in its process (its first batch carries the whole 
 later ones only history, summary, heartbeat, config and the like, and ``name`` only if
 the process renames the run itself), so a rename made here is not undone.
 
+Each edit records when it set which columns (``run_edits``) and each deletion leaves a
+tombstone (``deleted_runs``): a team store ships them after the run (newest edit wins).
+
 Deleting removes the run's rows from ``runs``, ``history``, ``files`` and ``lineage``;
 the blobs stay (they are content-addressed and may be shared with other runs or
 artifacts). A run that is still running is refused unless ``force``: its writer would
@@ -19,7 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import live_writers, runsql
+from . import edit_listeners, live_writers, runsql
 from .liveness import effective_state
 from .store import Store
 
@@ -45,24 +48,8 @@ class StoreEditor:
         copy and writes it back). With ``project``, a run of another project counts as
         absent (checked under the exclusive lock, in the same statement that finds the run).
         """
-        fields: dict[str, Any] = {}
-        for key, value in (("group", group), ("job_type", job_type), ("config", config), ("summary", summary)):
-            if value is not None:
-                fields[key] = value
-        if name is not None:
-            name = str(name).strip()
-            if not name:
-                raise ValueError("a run's name cannot be empty")
-            fields["name"] = name
-        if notes is not None:
-            fields["notes"] = str(notes)
-        if tags is not None:
-            clean: list[str] = []
-            for t in tags:
-                t = str(t).strip()
-                if t and t not in clean:
-                    clean.append(t)
-            fields["tags"] = clean
+        fields = edit_fields(name=name, notes=notes, tags=tags, group=group, job_type=job_type,
+                             config=config, summary=summary)
         if not fields:
             return
         live_writers.flush_store(self.store, timeout=5.0)
@@ -70,7 +57,15 @@ class StoreEditor:
             scope, params = _scope(project)
             if not con.execute(f"SELECT count(*) FROM runs WHERE id = ?{scope}", [run_id, *params]).fetchall()[0][0]:
                 raise RunNotFound(run_id if project is None else f"{run_id} (in project {project!r})")
-            runsql.upsert_run(con, run_id, fields)  # the run exists: a partial UPDATE
+            con.execute("BEGIN TRANSACTION")
+            try:
+                runsql.upsert_run(con, run_id, fields)  # the run exists: a partial UPDATE
+                _record_edits(con, run_id, [_COLUMN.get(f, f) for f in fields], time.time())
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        edit_listeners.edited(self.store)
 
     def add_file(self, run_id: str, name: str, source_path: str, kind: str = "file") -> dict[str, Any]:
         """Keep a file with a stored run (content-addressed blob + a ``files`` row); its record."""
@@ -81,6 +76,7 @@ class StoreEditor:
             if not con.execute("SELECT count(*) FROM runs WHERE id = ?", [run_id]).fetchall()[0][0]:
                 raise RunNotFound(run_id)
             con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", [run_id, name, sha, size, kind, now])
+        edit_listeners.edited(self.store)
         return {"run_id": run_id, "path": name, "sha256": sha, "size": size, "kind": kind, "created_at": now}
 
     def apply(self, operation: Callable[[Any], Any]) -> Any:
@@ -124,11 +120,52 @@ class StoreEditor:
                     if t in tables:
                         con.execute(f"DELETE FROM {t} WHERE list_contains(?::VARCHAR[], run_id)", [found])
                 con.execute("DELETE FROM runs WHERE list_contains(?::VARCHAR[], id)", [found])
+                if "deleted_runs" in tables:  # remembered, so a team store deletes them too
+                    con.execute("DELETE FROM run_edits WHERE list_contains(?::VARCHAR[], run_id)", [found])
+                    con.execute("INSERT INTO deleted_runs SELECT unnest(?::VARCHAR[]), ?", [found, time.time()])
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+        edit_listeners.edited(self.store)
         return found
+
+
+def edit_fields(*, name: str | None = None, notes: str | None = None, tags: Sequence[str] | None = None,
+                group: str | None = None, job_type: str | None = None, config: dict[str, Any] | None = None,
+                summary: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The fields an edit sets (None: left alone), checked and cleaned: a name is not
+    empty, tags are stripped and unique. Keys as ``RunRecord``'s (``group``)."""
+    fields: dict[str, Any] = {}
+    for key, value in (("group", group), ("job_type", job_type), ("config", config), ("summary", summary)):
+        if value is not None:
+            fields[key] = value
+    if name is not None:
+        name = str(name).strip()
+        if not name:
+            raise ValueError("a run's name cannot be empty")
+        fields["name"] = name
+    if notes is not None:
+        fields["notes"] = str(notes)
+    if tags is not None:
+        clean: list[str] = []
+        for t in tags:
+            t = str(t).strip()
+            if t and t not in clean:
+                clean.append(t)
+        fields["tags"] = clean
+    return fields
+
+
+#: the editor's field names that are not the column's
+_COLUMN = {"group": "group_name"}
+
+
+def _record_edits(con: Any, run_id: str, columns: Sequence[str], at: float) -> None:
+    """When these columns of a run were last edited (``run_edits``, read when shipping)."""
+    con.execute("DELETE FROM run_edits WHERE run_id = ? AND list_contains(?::VARCHAR[], field)",
+                [run_id, list(columns)])
+    con.execute("INSERT INTO run_edits SELECT ?, unnest(?::VARCHAR[]), ?", [run_id, list(columns), at])
 
 
 def _scope(project: str | None) -> tuple[str, list[Any]]:

@@ -130,8 +130,18 @@ V3 = Migration(
     run_columns=(("sweep_id", "VARCHAR"),),
 )
 
+#: schema v4: what a team store needs to carry edits made after a run was shipped.
+#: ``run_edits`` holds, per run and column, when the store's editor last set it (the
+#: runs table, ``Api().run().update()``), so the team store keeps the newest of two
+#: machines' edits; ``deleted_runs`` remembers deleted runs, so the deletion is shipped
+#: (a run merely missing from the file, e.g. a fresh store, is never deleted elsewhere).
+V4 = Migration(ddl=(
+    "CREATE TABLE IF NOT EXISTS run_edits (run_id VARCHAR, field VARCHAR, edited_at DOUBLE)",
+    "CREATE TABLE IF NOT EXISTS deleted_runs (run_id VARCHAR, deleted_at DOUBLE)",
+))
+
 #: ordered migrations; the schema version is ``len(MIGRATIONS)``
-MIGRATIONS: list[Callable[[Any], None]] = [V1, V2, V3]
+MIGRATIONS: list[Callable[[Any], None]] = [V1, V2, V3, V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -35,6 +35,7 @@ class TeamReader(StoreReader):
         self._history_runs: Sequence[str] | None = ()
         self._history_keys: Sequence[str] | None = None
         self._numeric_only = False
+        self._curve_px: int | None = None
 
     @contextmanager
     def _scope(self, history_runs: Sequence[str] | None, keys: Sequence[str] | None = None) -> Iterator[None]:
@@ -50,7 +51,8 @@ class TeamReader(StoreReader):
         for shipper in shippers_to(store.url):
             if not shipper.failing:
                 shipper.flush(self.flush_timeout)
-        return store.read(self._history_runs, history_keys=self._history_keys, numeric_only=self._numeric_only)
+        return store.read(self._history_runs, history_keys=self._history_keys, numeric_only=self._numeric_only,
+                          curve_px=self._curve_px)
 
     def runs(self, project: str | None = None, ids: Sequence[str] | None = None) -> list[RunRecord]:
         """Runs, newest first (no history is loaded)."""
@@ -82,18 +84,22 @@ class TeamReader(StoreReader):
                    width_px: int = 800, x: str = "step") -> pa.Table:
         """M4-downsampled series of the given runs.
 
-        By default the runs' rows of those keys come as Arrow and DuckDB bins them in the
-        kernel (on a nearby server the faster way: see bench/bench_team_store.py); with
+        By default DuckDB bins them in the kernel over what comes as Arrow: a short
+        series' rows, a long one's curve levels (per-bucket extremes written when it was
+        shipped, ``levels.py``; over the step only), so an overlay of 20 x 1M steps reads
+        ~0.3M bucket rows, not 20M rows (see bench/bench_team_store.py); with
         ``NBTRACK_M4_IN_POSTGRES=1`` PostgreSQL bins them and only ~4 points per pixel
         column travel (for a server behind a slow link).
         """
         if os.environ.get(ENV_M4_IN_POSTGRES, "").lower() not in ("1", "true", "yes", "on"):
             with self._scope(list(run_ids), keys):
                 self._numeric_only = True  # M4 reads numbers only: fetch no text/json
+                self._curve_px = width_px if x == "step" else None  # long curves from their levels
                 try:
                     return super().downsample(run_ids, keys, width_px, x)
                 finally:
                     self._numeric_only = False
+                    self._curve_px = None
         store = self._team
         for shipper in shippers_to(store.url):
             if not shipper.failing:

@@ -2,8 +2,10 @@
 
 Same tables and columns as the local store (``runs``, ``history``, ``files``), with JSON
 kept as text (read back into DuckDB's JSON), plus ``blobs`` (which content-addressed
-files are in the shared blob directory) and ``nbtrack_shipped`` (the shipping ledger: per
-run, the highest step shipped and where the run comes from). ``MIGRATIONS[n - 1]``
+files are in the shared blob directory), ``nbtrack_shipped`` (the shipping ledger: per
+run, the highest step shipped and where the run comes from) and ``history_m4`` (curve
+levels, see ``levels.py``) and ``nbtrack_edits`` (when each edited column was set, see
+``edits.py``). ``MIGRATIONS[n - 1]``
 brings the schema to version ``n``; existing steps never change. An older client that
 meets a newer schema refuses with :class:`~nbtrack.store.errors.StoreVersionError`.
 """
@@ -15,6 +17,7 @@ from typing import Any
 
 from ..errors import StoreVersionError
 from ..schema import RUN_COLUMNS
+from . import edits, levels
 
 #: local (DuckDB) column type -> PostgreSQL type
 _PG_TYPES = {"VARCHAR": "text", "VARCHAR[]": "text[]", "INTEGER": "integer", "DOUBLE": "double precision",
@@ -38,8 +41,22 @@ def _v1(cur: Any) -> None:
                 "shipped_at double precision)")
 
 
+def _v2_curve_levels(cur: Any) -> None:
+    """``history_m4``: per-bucket extremes of each numeric series (see ``levels.py``),
+    backfilled for the rows shipped before."""
+    cur.execute(levels.DDL)
+    cur.execute(levels.BACKFILL)
+
+
+def _v3_edits(cur: Any) -> None:
+    """``nbtrack_edits`` and the ledger's ``field_hashes``/``record_at``: edits made after
+    a run was shipped, newest per column wins (see ``edits.py``)."""
+    for ddl in edits.DDL:
+        cur.execute(ddl)
+
+
 #: ordered migrations; the schema version is ``len(MIGRATIONS)``
-MIGRATIONS: list[Callable[[Any], None]] = [_v1]
+MIGRATIONS: list[Callable[[Any], None]] = [_v1, _v2_curve_levels, _v3_edits]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

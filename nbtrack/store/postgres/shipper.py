@@ -17,7 +17,7 @@ import time
 import warnings
 
 from ...exit_hooks import at_exit
-from .. import live_writers
+from .. import edit_listeners, live_writers
 from ..errors import NbtrackStorageWarning, StoreVersionError
 from ..store import Store
 from .connect import TeamStoreError
@@ -78,6 +78,13 @@ class Shipper:
         """The run finished: ship what it has left, then stop when no run is open."""
         with self._cond:
             self._open.discard(run_id)
+            self._requested += 1
+            self._ensure_thread()
+        self._wake.set()
+
+    def request(self) -> None:
+        """Ship soon (an edit or a deletion in the local store), without waiting."""
+        with self._cond:
             self._requested += 1
             self._ensure_thread()
         self._wake.set()
@@ -205,4 +212,14 @@ def _ship_at_exit(cap: float = EXIT_CAP) -> None:
                           "`nbtrack sync` ships them.", NbtrackStorageWarning, stacklevel=1)
 
 
+def _ship_edits(store: Store) -> None:
+    """A local store's runs were edited or deleted: its shippers in this process ship soon."""
+    root = os.path.realpath(store.root)
+    with _lock:
+        shippers = [s for (r, _), s in _shippers.items() if r == root]
+    for shipper in shippers:
+        shipper.request()
+
+
 at_exit(_ship_at_exit)
+edit_listeners.listen(_ship_edits)

@@ -8,7 +8,7 @@ SQL runs unchanged. Blobs are read from the shared blob directory.
 
 from __future__ import annotations
 
-import logging
+import contextlib
 import os
 import threading
 from collections.abc import Iterator, Sequence
@@ -20,7 +20,9 @@ import duckdb
 import pyarrow as pa
 
 from ..schema import JSON_RUN_COLUMNS, RUN_COLUMNS, ensure_schema
+from ..sqlutil import fetch_table
 from ..store import connect
+from . import levels
 from .blobs import SharedBlobs
 from .connect import TeamStoreError
 from .downsample import downsample_query, empty
@@ -29,20 +31,20 @@ from .schema import check_version
 from .ship import Connection
 from .url import redact, redact_text
 
-_log = logging.getLogger(__name__)
-
 _RUNS = ", ".join(f"{n}::JSON AS {n}" if n in JSON_RUN_COLUMNS else n for n, _ in RUN_COLUMNS)
 
 
 class TeamStore:
     """The team's PostgreSQL database, read through ADBC."""
 
-    def __init__(self, url: str, blob_dir: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, url: str, blob_dir: str | os.PathLike[str] | None = None, use_levels: bool = True) -> None:
         self.url = url
         #: the URL without credentials, for messages (``root`` as a local store's)
         self.root = redact(url)
         self.location = self.root
         self._blob_dir = blob_dir
+        #: read long curves from their levels (``levels.py``); False reads every row
+        self.use_levels = use_levels
         self._team: Connection | None = None
         self._lock = threading.Lock()
 
@@ -75,19 +77,20 @@ class TeamStore:
                     if attempt == 1 or not _lost(exc):
                         raise TeamStoreError(f"reading {self.root} failed: {redact_text(str(exc), self.url)}") from None
                 finally:
-                    try:
+                    with contextlib.suppress(Exception):
                         cur.close()
-                    except Exception:  # boundary: a cursor of a lost connection; the query's own error is raised
-                        _log.debug("closing a team store cursor failed", exc_info=True)
         raise AssertionError("unreachable")
 
     @contextmanager
     def read(self, history_runs: Sequence[str] | None = None, timeout: float | None = None,
-             history_keys: Sequence[str] | None = None,
-             numeric_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+             history_keys: Sequence[str] | None = None, numeric_only: bool = False,
+             curve_px: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         """An in-memory DuckDB connection over the team's runs (see the module docstring);
         ``history_keys`` (if given) limits the history to those keys, ``numeric_only`` to
-        rows with a number (text and json are NULL): less to fetch for curves."""
+        rows with a number (text and json are NULL): less to fetch for curves.
+        ``curve_px`` (with ``numeric_only``): the history is what an M4 of that many
+        pixel columns over the step needs, long series read from their curve levels
+        (``levels.py``) instead of whole."""
         with self._lock:
             empty = self._connection().empty
         if empty:  # nbtrack never wrote to this database (maybe not yet): no runs
@@ -101,8 +104,11 @@ class TeamStore:
             return
         runs = self._fetch("SELECT * FROM runs")
         files = self._fetch("SELECT run_id, path, sha256, size, kind, created_at FROM files")
+        buckets: pa.Table | None = None
         if history_runs is None:
             history = self._fetch("SELECT run_id, step, ts, key, num, text, json FROM history")
+        elif history_runs and numeric_only and curve_px is not None and self.use_levels:
+            history, buckets = self._curve_rows(history_runs, history_keys, curve_px)
         elif history_runs:
             cols = "run_id, step, ts, key, num" if numeric_only else "run_id, step, ts, key, num, text, json"
             sql = f"SELECT {cols} FROM history WHERE run_id = ANY($1::text[])"
@@ -124,6 +130,11 @@ class TeamStore:
             con.register("_team_files", files)
             con.execute("INSERT INTO files SELECT * FROM _team_files")
             con.unregister("_team_files")
+            if buckets is not None and buckets.num_rows:
+                con.register("_nbtrack_buckets", buckets)
+                points = fetch_table(con, levels.POINTS)
+                con.unregister("_nbtrack_buckets")
+                history = pa.concat_tables([history, points.cast(history.schema)]) if history is not None else points
             if history is not None and history.num_rows:
                 # a view over the Arrow table: no copy of the (large) history
                 con.execute("DROP TABLE history")
@@ -134,6 +145,24 @@ class TeamStore:
             yield con
         finally:
             con.close()
+
+    def _curve_rows(self, run_ids: Sequence[str], keys: Sequence[str] | None,
+                    width_px: int) -> tuple[pa.Table | None, pa.Table | None]:
+        """(whole rows of the short series, bucket rows of the long ones) for a chart."""
+        params: tuple[Any, ...] = (_array(run_ids),)
+        if keys is not None:
+            params += (_array(keys),)
+        stats = self._fetch(levels.STATS.format(key_filter=levels.key_filter(keys, 2)), params)
+        plan = levels.plan(stats, width_px)
+        raw = buckets = None
+        if plan.raw:
+            run_col, key_col = levels.unzip(plan.raw, 2)
+            raw = self._fetch(levels.RAW, (_array(run_col), _array(key_col)))
+        if plan.levels:
+            run_col, key_col, width_col = levels.unzip(plan.levels, 3)
+            buckets = self._fetch(levels.BUCKETS, (_array(run_col), _array(key_col),
+                                                   "{" + ",".join(str(w) for w in width_col) + "}"))
+        return raw, buckets
 
     def downsample(self, run_ids: Sequence[str], keys: Sequence[str] | None = None,
                    width_px: int = 800, x: str = "step") -> pa.Table:

@@ -33,10 +33,11 @@ def _log_locally(local: Path, steps: int, name: str = "local") -> str:
     return run.id
 
 
-def _counts(url: str) -> tuple[int, int]:
-    """(history rows, distinct (run, step, key)) of the runs' own keys (a run past 10 s also
-    gets system/* samples): equal when nothing is duplicated."""
-    return pg_rows(url, "SELECT count(*), count(DISTINCT (run_id, step, key)) FROM history WHERE key NOT LIKE 'system/%'")[0]
+def _counts(url: str, key: str | None = None) -> tuple[int, int]:
+    """(history rows, distinct (run, step, key)), of one key if given: equal when nothing
+    is duplicated."""
+    where = "" if key is None else f" WHERE key = '{key}'"
+    return pg_rows(url, f"SELECT count(*), count(DISTINCT (run_id, step, key)) FROM history{where}")[0]
 
 
 def test_sync_ships_once_however_often_it_runs(pg_url, tmp_path):
@@ -200,7 +201,9 @@ def test_four_machines_one_database_and_a_reader(pg_url, tmp_path):
     statuses = [_status(p, 300) for p in writers]
     assert errors == [] and polls > 0
     assert all(s["warnings"] == [] for s in statuses), statuses
-    assert _counts(pg_url) == (4 * steps, 4 * steps)
+    # a slow machine also logs system/* metrics: the training's key is counted
+    rows, distinct = _counts(pg_url)
+    assert rows == distinct and _counts(pg_url, "loss") == (4 * steps, 4 * steps)
     frame = wandb.runs("team", store=pg_url)
     assert sorted(frame["state"]) == ["finished"] * 4 and set(frame["last_step"]) == {steps - 1}
 
@@ -296,6 +299,14 @@ def test_a_viewer_role_reads_and_cannot_write(pg, pg_url, tmp_path):
     _log_locally(tmp_path / "local", 5, name="more")
     with pytest.raises(Exception, match="permission denied"):
         sync(dir=tmp_path / "local", store=viewer)
+    # nor edit: one error without credentials
+    from nbtrack.store.postgres.connect import TeamStoreError
+
+    seen = wandb.Api(store=viewer).run(run_id)
+    seen.name = "not-allowed"
+    with pytest.raises(TeamStoreError, match="permission denied"):
+        seen.update()
+    assert wandb.Api(store=pg_url).run(run_id).name == "local"
 
 
 def test_m4_in_postgres_keeps_the_points_of_the_local_m4(pg_url, tmp_path, monkeypatch):
@@ -314,7 +325,9 @@ def test_m4_in_postgres_keeps_the_points_of_the_local_m4(pg_url, tmp_path, monke
     for x, where in (("step", "1"), ("ts", "1"), ("step", "0")):
         monkeypatch.setenv("NBTRACK_M4_IN_POSTGRES", where)  # binned in PostgreSQL, or in the kernel
         local = StoreReader(Store(tmp_path / "local")).downsample([run.id], width_px=200, x=x)
-        team = TeamReader(TeamStore(pg_url)).downsample([run.id], width_px=200, x=x)
+        # the kernel's M4 over every row (curve levels, which read long curves from
+        # per-bucket extremes, are tested in test_curve_levels.py)
+        team = TeamReader(TeamStore(pg_url, use_levels=False)).downsample([run.id], width_px=200, x=x)
         assert 0 < team.num_rows < 20_000
         assert sorted(zip(*[team.column(c).to_pylist() for c in ("key", "step", "num")])) == \
             sorted(zip(*[local.column(c).to_pylist() for c in ("key", "step", "num")]))
@@ -333,3 +346,31 @@ def test_the_store_comes_from_init_the_environment_or_the_magic(pg_url, tmp_path
     wandb.finish()
     assert run.team_shipper is not None and run.team_shipper.flush(30)
     assert pg_rows(pg_url, "SELECT id FROM runs") == [(run.id,)]
+
+
+def test_a_live_runs_last_step_waits_for_its_late_rows(pg_url, tmp_path):
+    """A system metrics sample is written at the step being logged, before that step's own
+    rows: shipping a live run's last step early would leave those rows behind the watermark."""
+    import socket
+
+    from nbtrack.store import runsql
+    from nbtrack.store.liveness import process_started_at
+
+    store, now = Store(tmp_path / "local"), time.time()
+    with store.write() as con:
+        runsql.insert_run(con, "live1", {"id": "live1", "project": "team", "name": "live", "state": "running",
+                                         "created_at": now, "heartbeat_at": now, "host": socket.gethostname(),
+                                         "pid": os.getpid(), "pid_started_at": process_started_at()})
+        con.execute("INSERT INTO history SELECT 'live1', s, ?, 'loss', s, NULL, NULL FROM range(10) t(s)", [now])
+        con.execute("INSERT INTO history VALUES ('live1', 10, ?, 'system/cpu', 5.0, NULL, NULL)", [now])
+    team = Connection(pg_url)
+    try:
+        assert ship(store, team).rows == 10  # step 10 is still being logged
+        with store.write() as con:
+            con.execute("INSERT INTO history VALUES ('live1', 10, ?, 'loss', 10.0, NULL, NULL)", [now])
+            con.execute("UPDATE runs SET state = 'finished', finished_at = ? WHERE id = 'live1'", [now])
+        assert ship(store, team).rows == 2
+    finally:
+        team.close()
+    assert pg_rows(pg_url, "SELECT key, count(*) FROM history GROUP BY key ORDER BY key") == \
+        [("loss", 11), ("system/cpu", 1)]
