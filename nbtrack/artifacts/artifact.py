@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from ..errors import UsageError
 from ..store.editor import StoreEditor
 from ..store.store import Store, hash_file
 from .download import default_root, materialise, target_of
@@ -48,6 +49,7 @@ class Artifact:
         self.created_at: float | None = None
         self._entries: dict[str, ArtifactEntry] = {}
         self._store_root: Path | None = None  # where blobs are written / read
+        self._team: Any = None  # the TeamStore a version was read from (its blobs are there)
         self._staging: str | None = None
         self._version: int | None = None
         self._aliases: list[str] = []
@@ -312,12 +314,12 @@ class Artifact:
 
     def _runs(self, direction: str) -> list[Any]:
         self.wait()
-        if self._store_root is None or self._version is None or self.project is None:
+        if (self._store_root is None and self._team is None) or self._version is None or self.project is None:
             return []
         from ..api import Api
         from . import query
 
-        api = Api(dir=self._store_root)
+        api = Api(store=self._team.url) if self._team is not None else Api(dir=self._store_root)
         out = []
         for run_id in query.runs_of(api._reader, self.project, self._base, self._version, direction):
             try:
@@ -373,6 +375,10 @@ class Artifact:
 
         if self._writer is not None or self._version is None:
             self.wait()
+        if self._team is not None:
+            raise UsageError(f"artifact {self.qualified_name} was read from the team store {self._team.root}, "
+                             "which nbtrack only reads: edit it on the machine that logged it (its local store "
+                             "ships the edit), or log a new version.")
         if self._version is None or self._store_root is None or self.project is None:
             return  # logged by a run that keeps nothing (mode="disabled")
         if self.metadata is not None and not isinstance(self.metadata, dict):
@@ -408,12 +414,14 @@ class Artifact:
         self._committed.set()
 
     @classmethod
-    def _from_store(cls, row: dict[str, Any], root: Path) -> Artifact:
+    def _from_store(cls, row: dict[str, Any], root: Path | None, team: Any = None) -> Artifact:
+        """A committed version read from a local store (``root``) or a team store (``team``)."""
         art = cls(row["name"], row["type"], row["description"], row["metadata"])
         art.project = row["project"]
         art.tags = list(row.get("tags") or [])
         art.created_at = row["created_at"]
         art._store_root = root
+        art._team = team
         art._version = int(row["version"])
         art._digest = row["digest"]
         art._aliases = list(row["aliases"])

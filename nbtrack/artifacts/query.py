@@ -82,6 +82,8 @@ def load_where(reader: StoreReader, where: str, params: list[Any], order: str = 
         by_key[(f["project"], f["name"], f["version"])]["files"].append((f["path"], f["sha256"], f["size"]))
     for a in aliases:
         by_key[(a["project"], a["name"], a["version"])]["aliases"].append(a["alias"])
+    if getattr(reader.store, "is_team_store", False):  # blobs come from the team's blob store
+        return [Artifact._from_store(row, None, reader.store) for row in versions]
     root = Path(reader.store.root)
     return [Artifact._from_store(row, root) for row in versions]
 

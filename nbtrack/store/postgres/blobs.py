@@ -23,6 +23,8 @@ class SharedBlobs:
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(os.path.abspath(os.path.expanduser(os.fspath(root))))
+        #: the directory, as recorded in the database for other clients
+        self.location = str(self.root)
 
     def path(self, sha: str) -> Path:
         """Where the blob with this sha256 lives (it may not exist)."""
@@ -31,6 +33,15 @@ class SharedBlobs:
     def has(self, sha: str) -> bool:
         """True if the blob is in the directory."""
         return self.path(sha).exists()
+
+    def missing(self, shas: set[str]) -> set[str]:
+        """The digests of ``shas`` not in the directory."""
+        return {s for s in shas if not self.has(s)}
+
+    def local_path(self, sha: str, entry: str = "") -> Path:
+        """The blob's file in the directory, its digest and place checked (``FileNotFoundError``
+        if absent; the content is checked by whoever copies it)."""
+        return untrusted.blob_file(self.root, sha, entry)
 
     def read(self, sha: str, entry: str = "") -> bytes:
         """A blob's bytes (``FileNotFoundError`` if absent). The shared directory is written
@@ -47,6 +58,12 @@ class SharedBlobs:
         source = paths.blob_path(local_root, sha)
         if not source.exists():
             return False
+        self.upload(source, sha)
+        return True
+
+    def upload(self, source: Path, sha: str) -> None:
+        """Copy a local file here as the blob ``sha`` (whole or not at all)."""
+        target = self.path(sha)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{sha}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
@@ -55,4 +72,3 @@ class SharedBlobs:
         finally:
             if tmp.exists():
                 tmp.unlink()
-        return True

@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from ..reader import StoreReader
 from ..records import FileRecord, RunRecord
+from .artifact_tables import names_artifact_tables
 from .shipper import shippers_to
 from .team_store import TeamStore
 
@@ -33,6 +34,7 @@ class TeamReader(StoreReader):
         self._history_runs: Sequence[str] | None = ()
         self._history_keys: Sequence[str] | None = None
         self._numeric_only = False
+        self._artifacts = False
 
     @contextmanager
     def _scope(self, history_runs: Sequence[str] | None, keys: Sequence[str] | None = None) -> Iterator[None]:
@@ -48,7 +50,8 @@ class TeamReader(StoreReader):
         for shipper in shippers_to(store.url):
             if not shipper.failing:
                 shipper.flush(self.flush_timeout)
-        return store.read(self._history_runs, history_keys=self._history_keys, numeric_only=self._numeric_only)
+        return store.read(self._history_runs, history_keys=self._history_keys, numeric_only=self._numeric_only,
+                          artifacts=self._artifacts)
 
     def runs(self, project: str | None = None, ids: Sequence[str] | None = None) -> list[RunRecord]:
         """Runs, newest first (no history is loaded)."""
@@ -102,4 +105,8 @@ class TeamReader(StoreReader):
         """Read-only SQL over the team's tables (the whole history is loaded only for a
         query that names it)."""
         with self._scope(None if _HISTORY.search(sql) else ()):
-            return super().query(sql, params)
+            self._artifacts = names_artifact_tables(sql)  # artifacts and lineage: only when named
+            try:
+                return super().query(sql, params)
+            finally:
+                self._artifacts = False

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import StoreVersionError
 from ..schema import RUN_COLUMNS
+from .artifact_schema import create_artifact_tables
 
 #: local (DuckDB) column type -> PostgreSQL type
 _PG_TYPES = {"VARCHAR": "text", "VARCHAR[]": "text[]", "INTEGER": "integer", "DOUBLE": "double precision",
@@ -39,7 +40,7 @@ def _v1(cur: Any) -> None:
 
 
 #: ordered migrations; the schema version is ``len(MIGRATIONS)``
-MIGRATIONS: list[Callable[[Any], None]] = [_v1]
+MIGRATIONS: list[Callable[[Any], None]] = [_v1, create_artifact_tables]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
