@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import pg_rows
+from pg_helpers import pg_execute
 
 import nbtrack as wandb
 from nbtrack.errors import UsageError
@@ -90,10 +91,11 @@ def test_shipping_artifacts_is_idempotent(pg_url, tmp_path):
                              "(SELECT count(*) FROM artifact_aliases), (SELECT count(*) FROM lineage)")
     assert before == [(1, 2, 2, 1)]
     # a forgotten state hash makes the next pass merge everything again: still no duplicate
-    pg_rows(pg_url, "DELETE FROM nbtrack_artifacts_state RETURNING 1")
+    pg_execute(pg_url, "DELETE FROM nbtrack_artifacts_state")
     for _ in range(2):
         result = sync(dir=a, store=pg_url)
         assert (result.artifacts, result.blobs) == (0, 0)
+        assert pg_rows(pg_url, "SELECT count(*) FROM nbtrack_artifacts_state") == [(1,)]  # merged again
     after = pg_rows(pg_url, "SELECT (SELECT count(*) FROM artifact_versions), (SELECT count(*) FROM artifact_files), "
                             "(SELECT count(*) FROM artifact_aliases), (SELECT count(*) FROM lineage)")
     assert after == before
