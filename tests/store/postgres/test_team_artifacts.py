@@ -8,8 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import pg_rows
-from pg_helpers import pg_execute
+from pg_helpers import pg_execute, pg_rows
 
 import nbtrack as wandb
 from nbtrack.errors import UsageError

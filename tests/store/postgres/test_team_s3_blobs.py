@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 import s3_server
-from conftest import pg_rows
-from pg_helpers import pg_execute
+from pg_helpers import pg_execute, pg_rows
 
 import nbtrack as wandb
 from nbtrack.store.errors import UnsafeStoreEntry
