@@ -13,7 +13,7 @@ import shutil
 import threading
 from pathlib import Path
 
-from .. import paths, untrusted
+from .. import untrusted
 
 ENV_TEAM_BLOBS = "NBTRACK_TEAM_BLOBS"
 
@@ -49,17 +49,6 @@ class SharedBlobs:
         (``UnsafeStoreEntry`` naming ``entry``), as for a local store."""
         data = untrusted.blob_file(self.root, sha, entry).read_bytes()
         return untrusted.check_content(data, sha, entry)
-
-    def copy_from(self, local_root: Path, sha: str) -> bool:
-        """Copy a blob of a local store here (whole or not at all); False if the local one is missing."""
-        target = self.path(sha)
-        if target.exists():
-            return True
-        source = paths.blob_path(local_root, sha)
-        if not source.exists():
-            return False
-        self.upload(source, sha)
-        return True
 
     def upload(self, source: Path, sha: str) -> None:
         """Copy a local file here as the blob ``sha`` (whole or not at all)."""

@@ -47,6 +47,8 @@ class LocalArtifacts:
     files: list[tuple[Any, ...]] = field(default_factory=list)
     aliases: list[tuple[Any, ...]] = field(default_factory=list)
     lineage: list[tuple[Any, ...]] = field(default_factory=list)
+    #: ids of the local runs that have lineage rows
+    runs: set[str] = field(default_factory=set)
 
     def digest(self) -> str:
         """A hash of everything the tables hold."""
@@ -85,6 +87,7 @@ def read_local(store: Store) -> LocalArtifacts:
                                 "ORDER BY project, name, alias, version").fetchall(),
             lineage=con.execute("SELECT run_id, project, name, version, direction, min(created_at) FROM lineage "
                                 "GROUP BY ALL ORDER BY ALL").fetchall(),
+            runs={r[0] for r in con.execute("SELECT id FROM runs WHERE id IN (SELECT run_id FROM lineage)").fetchall()},
         )
 
 
@@ -245,7 +248,7 @@ def _add_lineage(cur: Any, origin: str, local: LocalArtifacts, mapping: dict[Ver
     for run_id, project, name, lv, direction, created_at in local.lineage:
         version = mapping.get((project, name, int(lv)))
         if owner.get(run_id) is None:
-            complete = False  # the run is shipped by a later pass
+            complete = complete and run_id not in local.runs  # a local run is shipped by a later pass
         elif owner[run_id] == origin and version is not None:
             rows.append((run_id, project, name, version, direction, created_at))
     if rows:

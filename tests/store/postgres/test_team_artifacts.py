@@ -165,3 +165,19 @@ def test_use_artifact_falls_back_to_the_local_store_when_the_team_is_away(tmp_pa
         used = run.use_artifact("model:latest")
         run.finish()
     assert used.version == "v0" and Path(f"{used.download()}/w.txt").read_text() == "w"
+
+
+def test_a_team_store_of_schema_v1_is_migrated_and_keeps_its_runs(pg_url, tmp_path):
+    import adbc_driver_postgresql.dbapi as dbapi
+
+    from nbtrack.store.postgres.schema import MIGRATIONS, SCHEMA_VERSION, ensure_schema
+
+    with dbapi.connect(pg_url) as con:  # what the previous nbtrack created, with a run in it
+        assert ensure_schema(con, MIGRATIONS[:1]) == 1
+    pg_execute(pg_url, "INSERT INTO runs (id, project, name, state, created_at, last_step) "
+                       "VALUES ('oldrun', 'team', 'old', 'finished', 1, -1)")
+    producer, _ = _log_model(tmp_path / "machine-a", pg_url, "w")
+    assert pg_rows(pg_url, "SELECT value FROM nbtrack_meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+    api = wandb.Api(store=pg_url)
+    assert {r.id for r in api.runs("team")} == {"oldrun", producer}
+    assert api.artifact("team/model:latest").logged_by().id == producer
