@@ -32,7 +32,7 @@ from .blob_store import BlobStore, normalise, open_blob_store, upload_missing
 from .blobs import ENV_TEAM_BLOBS
 from .connect import connect
 from .schema import PG_RUN_COLUMNS, check_version, ensure_schema, get_meta, set_meta_once
-from .ship_artifacts import ArtifactsShipped, ship_artifacts
+from .ship_artifacts import ArtifactsShipped, read_local, ship_artifacts
 
 #: history rows per PostgreSQL transaction (rounded up to a whole step)
 CHUNK_ROWS = 250_000
@@ -156,6 +156,7 @@ def ship(store: Store, team: Connection, run_ids: list[str] | None = None,
             "(SELECT count(*) FROM files f WHERE f.run_id = r.id) "
             f"FROM runs r LEFT JOIN _nbtrack_shipped s ON s.run_id = r.id{where} ORDER BY r.id", params).fetchall()
         lcon.unregister("_nbtrack_shipped")
+        artifacts = read_local(lcon)  # in the same read: a pass opens the local store once
     todo: list[_Pending] = []
     for run_id, record_hash, watermark, pending, n_files in local:
         found = ledger.get(run_id)
@@ -165,7 +166,7 @@ def ship(store: Store, team: Connection, run_ids: list[str] | None = None,
             todo.append(_Pending(run_id, record_hash, watermark, pending, n_files))
     for group in _groups(todo, chunk_rows):
         _ship_group(store, team, origin, group, chunk_rows, result, on_chunk)
-    _add_artifacts(result, ship_artifacts(store, team, origin))
+    _add_artifacts(result, ship_artifacts(store, team, origin, artifacts))
     return result
 
 

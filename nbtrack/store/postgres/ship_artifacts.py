@@ -72,36 +72,38 @@ class ArtifactsShipped:
     conflicts: list[str] = field(default_factory=list)
 
 
-def read_local(store: Store) -> LocalArtifacts:
-    """The local store's artifact rows (ordered, so the hash is stable)."""
-    with store.read() as con:
-        return LocalArtifacts(
-            artifacts=con.execute("SELECT project, name, type, description, created_at FROM artifacts "
-                                  "ORDER BY project, name").fetchall(),
-            versions=con.execute("SELECT project, name, version, digest, description, metadata::VARCHAR, size, "
-                                 "file_count, tags, created_at, created_by_run FROM artifact_versions "
-                                 "ORDER BY project, name, version").fetchall(),
-            files=con.execute("SELECT project, name, version, path, sha256, size FROM artifact_files "
-                              "ORDER BY project, name, version, path").fetchall(),
-            aliases=con.execute("SELECT project, name, alias, version FROM artifact_aliases "
-                                "ORDER BY project, name, alias, version").fetchall(),
-            lineage=con.execute("SELECT run_id, project, name, version, direction, min(created_at) FROM lineage "
-                                "GROUP BY ALL ORDER BY ALL").fetchall(),
-            runs={r[0] for r in con.execute("SELECT id FROM runs WHERE id IN (SELECT run_id FROM lineage)").fetchall()},
-        )
+def read_local(con: Any) -> LocalArtifacts:
+    """The artifact rows of a local store open as ``con`` (ordered, so the hash is stable)."""
+    return LocalArtifacts(
+        artifacts=con.execute("SELECT project, name, type, description, created_at FROM artifacts "
+                              "ORDER BY project, name").fetchall(),
+        versions=con.execute("SELECT project, name, version, digest, description, metadata::VARCHAR, size, "
+                             "file_count, tags, created_at, created_by_run FROM artifact_versions "
+                             "ORDER BY project, name, version").fetchall(),
+        files=con.execute("SELECT project, name, version, path, sha256, size FROM artifact_files "
+                          "ORDER BY project, name, version, path").fetchall(),
+        aliases=con.execute("SELECT project, name, alias, version FROM artifact_aliases "
+                            "ORDER BY project, name, alias, version").fetchall(),
+        lineage=con.execute("SELECT run_id, project, name, version, direction, min(created_at) FROM lineage "
+                            "GROUP BY ALL ORDER BY ALL").fetchall(),
+        runs={r[0] for r in con.execute("SELECT id FROM runs WHERE id IN (SELECT run_id FROM lineage)").fetchall()},
+    )
 
 
-def ship_artifacts(store: Store, team: Any, origin: str) -> ArtifactsShipped:
+def ship_artifacts(store: Store, team: Any, origin: str, local: LocalArtifacts | None = None) -> ArtifactsShipped:
     """Ship what the local store's artifact tables hold that the team store lacks.
 
-    ``team`` is an open :class:`~nbtrack.store.postgres.ship.Connection`. Raises for
-    trouble with either store (nothing half-shipped: one transaction); the next pass
-    ships what is left.
+    ``team`` is an open :class:`~nbtrack.store.postgres.ship.Connection`; ``local`` the
+    rows as the caller read them (else they are read here; their blobs come from
+    ``store``). Raises for trouble with either store (nothing half-shipped: one
+    transaction); the next pass ships what is left.
     """
     result = ArtifactsShipped()
-    if not store.db_path.exists():
-        return result
-    local = read_local(store)
+    if local is None:
+        if not store.db_path.exists():
+            return result
+        with store.read() as con:
+            local = read_local(con)
     if not local.versions and not local.lineage:
         return result
     state = local.digest()
