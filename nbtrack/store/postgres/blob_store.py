@@ -12,6 +12,7 @@ back against its digest: the store is written by many people.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -20,6 +21,8 @@ from ..store import Store
 from .blobs import SharedBlobs
 
 S3_SCHEME = "s3://"
+#: uploads in flight at once
+UPLOADS_AT_ONCE = 8
 
 
 class BlobStore(Protocol):
@@ -75,17 +78,23 @@ def open_blob_store(location: str | os.PathLike[str]) -> BlobStore:
 
 
 def upload_missing(store: Store, blobs: BlobStore | None, shas: set[str]) -> tuple[int, set[str]]:
-    """Upload from the local ``store`` the blobs of ``shas`` the team's blob store lacks:
+    """Upload from the local ``store`` the blobs of ``shas`` the team's blob store lacks
+    (several at a time: an object store answers each request over the network):
     (how many were uploaded, the digests not there: no blob store, or missing locally too)."""
     if blobs is None:
         return 0, set(shas)
-    copied = 0
+    todo: list[tuple[Path, str]] = []
     missing: set[str] = set()
     for sha in sorted(blobs.missing(shas)):
         source = paths.blob_path(store.root, sha)
         if source.is_file():
-            blobs.upload(source, sha)
-            copied += 1
+            todo.append((source, sha))
         else:
             missing.add(sha)
-    return copied, missing
+    if len(todo) <= 1:
+        for source, sha in todo:
+            blobs.upload(source, sha)
+    else:
+        with ThreadPoolExecutor(max_workers=min(UPLOADS_AT_ONCE, len(todo)), thread_name_prefix="nbtrack-blobs") as pool:
+            list(pool.map(lambda item: blobs.upload(*item), todo))  # a failed upload raises here
+    return len(todo), missing

@@ -44,6 +44,9 @@ def cache_dir() -> Path:
 class S3Blobs:
     """Blobs under ``s3://bucket/prefix``."""
 
+    #: keys a listing request returns (S3's maximum)
+    list_page = 1000
+
     def __init__(self, url: str) -> None:
         if boto3 is None:
             raise ImportError("an s3:// blob store needs boto3: pip install 'nbtrack[s3]'")
@@ -77,17 +80,29 @@ class S3Blobs:
             raise
 
     def missing(self, shas: set[str]) -> set[str]:
-        """The digests not in the store: one listing per ``<sha[:2]>`` folder when many are asked,
-        a HEAD each when few."""
-        if len(shas) <= 8:
-            return {s for s in shas if not self.has(s)}
+        """The digests not in the store. A few are asked with a HEAD each; for more, the
+        prefix is listed (1,000 keys a request) as long as that costs fewer requests than
+        the HEADs it saves, and what the listing did not reach is asked with HEADs."""
+        wanted = {check_digest(s) for s in shas}
+        if len(wanted) <= 8:
+            return {s for s in wanted if not self.has(s)}
         found: set[str] = set()
-        for folder in sorted({check_digest(s)[:2] for s in shas}):
-            start = f"{self.prefix}/{folder}/" if self.prefix else f"{folder}/"
-            pages = self._client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=start)
-            for page in pages:
-                found.update(obj["Key"].rsplit("/", 1)[-1] for obj in page.get("Contents", []))
-        return set(shas) - found
+        budget = max(1, len(wanted) // 4)  # listing requests worth spending instead of HEADs
+        start = f"{self.prefix}/" if self.prefix else ""
+        pages = self._client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=start,
+                                                                     PaginationConfig={"PageSize": self.list_page})
+        reached: str | None = None  # the last key listed, when the listing stopped early
+        for n, page in enumerate(pages, 1):
+            keys = [obj["Key"] for obj in page.get("Contents", [])]
+            found.update(k.rsplit("/", 1)[-1] for k in keys)
+            if n >= budget and page.get("IsTruncated"):
+                reached = keys[-1] if keys else ""
+                break
+        absent = wanted - found
+        if reached is None:
+            return absent
+        # keys are listed in order: one after the last listed key may still be there
+        return {s for s in absent if self.key(s) <= reached or not self.has(s)}
 
     def upload(self, source: Path, sha: str) -> None:
         """Upload a local file as the blob ``sha`` (its content is checked first)."""

@@ -67,6 +67,9 @@ def test_s3_blobs_are_content_addressed_uploaded_when_missing_and_checked(bucket
         blobs.upload(path, sha)
     assert blobs.missing({sha for _, sha in files}) == {sha for _, sha in files[5:]}
     assert blobs.missing({files[0][1], files[6][1]}) == {files[6][1]}  # a few: one HEAD each
+    # a listing that stops early (its request budget spent) asks the rest with HEADs
+    blobs.list_page = 1
+    assert blobs.missing({sha for _, sha in files}) == {sha for _, sha in files[5:]}
     path, sha = files[0]
     assert f"team/{sha[:2]}/{sha}" in _objects(bucket)
     assert blobs.read(sha) == b"blob 0" and blobs.local_path(sha).read_bytes() == b"blob 0"
