@@ -106,7 +106,8 @@ def ship_artifacts(store: Store, team: Any, origin: str, local: LocalArtifacts |
             local = read_local(con)
     if not local.versions and not local.lineage:
         return result
-    state = local.digest()
+    # a blob store named later (none before) makes the next pass upload the blobs
+    state = f"{local.digest()}:{getattr(team.blobs, 'location', '')}"
     con = team.con
     cur = con.cursor()
     try:

@@ -181,3 +181,20 @@ def test_a_team_store_of_schema_v1_is_migrated_and_keeps_its_runs(pg_url, tmp_pa
     api = wandb.Api(store=pg_url)
     assert {r.id for r in api.runs("team")} == {"oldrun", producer}
     assert api.artifact("team/model:latest").logged_by().id == producer
+
+
+def test_artifact_blobs_follow_when_a_blob_store_is_named_later(pg_url, tmp_path, monkeypatch):
+    monkeypatch.delenv("NBTRACK_TEAM_BLOBS")
+    a = tmp_path / "machine-a"
+    src = tmp_path / "w.txt"
+    src.write_text("weights")
+    with wandb.init(project="team", dir=str(a)) as run:
+        art = wandb.Artifact("model", type="model")
+        art.add_file(str(src))
+        run.log_artifact(art)
+    first = sync(dir=a, store=pg_url)
+    assert first.artifacts == 1 and first.missing_blobs >= 1  # rows shipped, no blob store to put blobs in
+    later = sync(dir=a, store=pg_url, team_blobs=tmp_path / "team-blobs")
+    assert later.artifacts == 0 and later.missing_blobs == 0 and later.blobs >= 1
+    got = wandb.Api(store=pg_url).artifact("team/model:latest").download(str(tmp_path / "got"))
+    assert (Path(got) / "w.txt").read_text() == "weights"
