@@ -16,7 +16,7 @@ boto3 and ``moto[server]`` (skipped, saying so, without them). Measures, as medi
 3. a full merge again (the state hash forgotten: every version looked up by digest,
    nothing inserted);
 4. with an S3 blob store (moto's server): the first sync, and the check that finds
-   every blob already uploaded (``missing()``: listing per folder vs a HEAD each).
+   every blob already uploaded (``missing()``: listing the prefix vs a HEAD each).
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def bench_s3(server: pg_server.PgServer, work: Path, versions: int, files: int, 
         n = len(shas)
         print(f"S3 (moto, loopback): first sync of {versions} versions x {files} files: "
               f"median {statistics.median(first):.2f} s")
-        print(f"S3 (moto, loopback): which of {n} blobs are missing: listing per folder median "
+        print(f"S3 (moto, loopback): which of {n} blobs are missing: listing the prefix median "
               f"{statistics.median(listed) * 1000:.0f} ms, a HEAD each median {statistics.median(headed) * 1000:.0f} ms")
 
 
