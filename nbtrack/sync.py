@@ -52,11 +52,14 @@ def sync_command(dir: str | None, store: str | None) -> int:
     url = team_url(store) if store else team_url(None, None)
     where = redact(url) if url else "?"
     print(f"nbtrack sync: {result.runs} run(s), {result.rows:,} history row(s), {result.files} file(s), "
-          f"{result.blobs} new blob(s) from {local} to {where} in {time.perf_counter() - started:.1f} s")
+          f"{result.artifacts} artifact version(s), {result.blobs} new blob(s) from {local} to {where} in {time.perf_counter() - started:.1f} s")
     if result.conflicts:
         print(f"nbtrack sync: not shipped, ids already in {where} from another machine: "
               + ", ".join(result.conflicts), file=sys.stderr)
+    if result.artifact_conflicts:
+        print(f"nbtrack sync: not shipped, artifacts of another type in {where}: "
+              + ", ".join(result.artifact_conflicts), file=sys.stderr)
     if result.missing_blobs:
         print(f"nbtrack sync: {result.missing_blobs} blob(s) not copied: set NBTRACK_TEAM_BLOBS to a directory "
-              "every machine reaches.", file=sys.stderr)
+              "or an s3://bucket/prefix every machine reaches.", file=sys.stderr)
     return 0

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from .. import active_runs
+from ..errors import UsageError
 from ..store.editor import StoreEditor
 from ..store.store import Store, hash_file, store_at
 from .download import default_root, materialise, target_of
@@ -73,6 +74,7 @@ class Artifact:
         self._entries: dict[str, ArtifactEntry] = {}
         self._store: Store | None = None  # where blobs are written / read
         self._lineage: Callable[[], LineageReader] | None = None  # for logged_by() / used_by()
+        self._team: Any = None  # the team store a version was read from (its blobs are there; read-only)
         self._staging: str | None = None
         self._version: int | None = None
         self._aliases: list[str] = []
@@ -429,6 +431,10 @@ class Artifact:
 
         if self._writer is not None or self._version is None:
             self.wait()
+        if self._team is not None:
+            raise UsageError(f"artifact {self.qualified_name} was read from the team store {self._team.root}, "
+                             "which nbtrack only reads: edit it on the machine that logged it (its local store "
+                             "ships the edit), or log a new version.")
         if self._version is None or self._store is None or self.project is None:
             return  # logged by a run that keeps nothing (mode="disabled")
         if self.metadata is not None and not isinstance(self.metadata, dict):
@@ -464,13 +470,16 @@ class Artifact:
         self._committed.set()
 
     @classmethod
-    def from_store(cls, row: dict[str, Any], store: Store) -> Artifact:
-        """A committed version as read from ``store`` (a row of the artifacts query)."""
+    def from_store(cls, row: dict[str, Any], store: Any) -> Artifact:
+        """A committed version as read from ``store`` (a row of the artifacts query): a local
+        ``Store``, or a team store (its blobs come from the team's blob store; read-only here)."""
         art = cls(row["name"], row["type"], row["description"], row["metadata"])
         art.project = row["project"]
         art.tags = list(row.get("tags") or [])
         art.created_at = row["created_at"]
-        art._store = store
+        team = store if getattr(store, "is_team_store", False) else None
+        art._store = None if team is not None else store
+        art._team = team
         art._version = int(row["version"])
         art._digest = row["digest"]
         art._aliases = list(row["aliases"])

@@ -79,6 +79,8 @@ def source_of(art: Artifact, e: ArtifactEntry) -> str:
     """A readable copy of an entry's content (its staged copy or a stored blob)."""
     if e.local_path and os.path.isfile(e.local_path):
         return e.local_path
+    if art._team is not None:  # read from a team store: its blob store (a download for an object store)
+        return str(art._team.blob_path(e.digest, e.path))
     if art.store is not None:
         return str(blob_file(art.store.blobs_dir, e.digest, e.path))
     raise FileNotFoundError(f"nbtrack: the content of {e.path!r} (sha256 {str(e.digest)[:12]}) is missing; "

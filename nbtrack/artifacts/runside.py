@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import UsageError
 from ..plain_values import plain_value
 from ..store.store import store_at
-from . import ops, query
+from . import ops, team
 from .artifact import Artifact
 from .download import source_of
 from .names import check_aliases
@@ -76,7 +76,7 @@ def use_artifact(run: Run, artifact_or_name: Artifact | str, type: str | None = 
             return log_artifact(run, art, aliases=aliases, direction="input")
         art.wait()  # logged in this process: its version must be known
     elif isinstance(artifact_or_name, str):
-        art = query.fetch(_reader(run), artifact_or_name, run.project, type)
+        art = team.fetch_for_run(run, artifact_or_name, _reader(run), type)
     else:
         raise TypeError(f"use_artifact expects an Artifact or a name like 'model:latest', got "
                         f"{artifact_or_name.__class__.__name__}.")
@@ -84,7 +84,7 @@ def use_artifact(run: Run, artifact_or_name: Artifact | str, type: str | None = 
         raise ValueError(f"nbtrack: artifact {art.qualified_name} has type {art.type!r}, not {type!r}.")
     writer = run.store_writer
     if writer is not None and art.project is not None and art.version_index is not None:
-        writer.add_operation(ops.record_use(run.id, art.project, art.collection_name, art.version_index))
+        writer.add_operation(team.use_operation(run.id, art))
     return art
 
 

@@ -7,7 +7,9 @@ the team's runs, files and the history they need from PostgreSQL as Arrow (ADBC)
 in-memory DuckDB, so every query of the local reader runs unchanged.
 
 Modules: ``url`` (recognise and redact URLs), ``connect`` (ADBC connections, credentials),
-``schema`` (DDL, versions, migrations), ``blobs`` (the shared content-addressed
-directory), ``ship`` (one shipping pass), ``shipper`` (the process's background
-shippers), ``team_store`` and ``reader`` (reads).
+``schema`` (DDL, versions, migrations; ``artifact_schema`` v2), ``blob_store`` (the
+team's content-addressed blobs: ``blobs`` a shared directory, ``s3_blobs`` an
+S3-compatible object store), ``ship`` (one shipping pass; ``ship_artifacts`` its
+artifacts and lineage), ``shipper`` (the process's background shippers), ``team_store``,
+``reader`` and ``artifact_tables`` (reads).
 """

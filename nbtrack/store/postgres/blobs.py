@@ -13,7 +13,7 @@ import shutil
 import threading
 from pathlib import Path
 
-from .. import paths, untrusted
+from .. import untrusted
 
 ENV_TEAM_BLOBS = "NBTRACK_TEAM_BLOBS"
 
@@ -23,6 +23,8 @@ class SharedBlobs:
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(os.path.abspath(os.path.expanduser(os.fspath(root))))
+        #: the directory, as recorded in the database for other clients
+        self.location = str(self.root)
 
     def path(self, sha: str) -> Path:
         """Where the blob with this sha256 lives (it may not exist)."""
@@ -32,6 +34,15 @@ class SharedBlobs:
         """True if the blob is in the directory."""
         return self.path(sha).exists()
 
+    def missing(self, shas: set[str]) -> set[str]:
+        """The digests of ``shas`` not in the directory."""
+        return {s for s in shas if not self.has(s)}
+
+    def local_path(self, sha: str, entry: str = "") -> Path:
+        """The blob's file in the directory, its digest and place checked (``FileNotFoundError``
+        if absent; the content is checked by whoever copies it)."""
+        return untrusted.blob_file(self.root, sha, entry)
+
     def read(self, sha: str, entry: str = "") -> bytes:
         """A blob's bytes (``FileNotFoundError`` if absent). The shared directory is written
         by many people: the digest, the blob's place and its content are checked
@@ -39,14 +50,9 @@ class SharedBlobs:
         data = untrusted.blob_file(self.root, sha, entry).read_bytes()
         return untrusted.check_content(data, sha, entry)
 
-    def copy_from(self, local_root: Path, sha: str) -> bool:
-        """Copy a blob of a local store here (whole or not at all); False if the local one is missing."""
+    def upload(self, source: Path, sha: str) -> None:
+        """Copy a local file here as the blob ``sha`` (whole or not at all)."""
         target = self.path(sha)
-        if target.exists():
-            return True
-        source = paths.blob_path(local_root, sha)
-        if not source.exists():
-            return False
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{sha}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
@@ -55,4 +61,3 @@ class SharedBlobs:
         finally:
             if tmp.exists():
                 tmp.unlink()
-        return True

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from ..reader import StoreReader
 from ..records import FileRecord, RunRecord
+from .artifact_tables import names_artifact_tables
 from .shipper import shippers_to
 from .team_store import TeamStore
 
@@ -36,6 +37,7 @@ class TeamReader(StoreReader):
         self._history_keys: Sequence[str] | None = None
         self._numeric_only = False
         self._curve_px: int | None = None
+        self._artifacts = False
 
     @contextmanager
     def _scope(self, history_runs: Sequence[str] | None, keys: Sequence[str] | None = None) -> Iterator[None]:
@@ -52,7 +54,7 @@ class TeamReader(StoreReader):
             if not shipper.failing:
                 shipper.flush(self.flush_timeout)
         return store.read(self._history_runs, history_keys=self._history_keys, numeric_only=self._numeric_only,
-                          curve_px=self._curve_px)
+                          curve_px=self._curve_px, artifacts=self._artifacts)
 
     def runs(self, project: str | None = None, ids: Sequence[str] | None = None) -> list[RunRecord]:
         """Runs, newest first (no history is loaded)."""
@@ -110,4 +112,8 @@ class TeamReader(StoreReader):
         """Read-only SQL over the team's tables (the whole history is loaded only for a
         query that names it)."""
         with self._scope(None if _HISTORY.search(sql) else ()):
-            return super().query(sql, params)
+            self._artifacts = names_artifact_tables(sql)  # artifacts and lineage: only when named
+            try:
+                return super().query(sql, params)
+            finally:
+                self._artifacts = False

@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import StoreVersionError
 from ..schema import RUN_COLUMNS
 from . import edits, levels
+from .artifact_schema import create_artifact_tables
 
 #: local (DuckDB) column type -> PostgreSQL type
 _PG_TYPES = {"VARCHAR": "text", "VARCHAR[]": "text[]", "INTEGER": "integer", "DOUBLE": "double precision",
@@ -56,7 +57,7 @@ def _v3_edits(cur: Any) -> None:
 
 
 #: ordered migrations; the schema version is ``len(MIGRATIONS)``
-MIGRATIONS: list[Callable[[Any], None]] = [_v1, _v2_curve_levels, _v3_edits]
+MIGRATIONS: list[Callable[[Any], None]] = [_v1, _v2_curve_levels, _v3_edits, create_artifact_tables]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

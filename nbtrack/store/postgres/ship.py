@@ -33,10 +33,12 @@ from ..schema import JSON_RUN_COLUMNS, RUN_COLUMNS
 from ..sqlutil import fetch_table
 from ..store import Store
 from . import edits, levels
-from .blobs import ENV_TEAM_BLOBS, SharedBlobs
+from .blob_store import BlobStore, normalise, open_blob_store, upload_missing
+from .blobs import ENV_TEAM_BLOBS
 from .connect import connect
 from .downsample import text_array
 from .schema import PG_RUN_COLUMNS, check_version, ensure_schema, get_meta, set_meta_once
+from .ship_artifacts import ArtifactsShipped, read_local, ship_artifacts
 
 #: history rows per PostgreSQL transaction (rounded up to a whole step)
 CHUNK_ROWS = 250_000
@@ -69,6 +71,10 @@ class ShipResult:
     missing_blobs: int = 0
     #: runs deleted locally whose deletion was shipped
     deleted: int = 0
+    #: artifact versions added to the team store
+    artifacts: int = 0
+    #: artifacts ("project/name") whose type differs in the team store (not shipped)
+    artifact_conflicts: list[str] = field(default_factory=list)
 
     def add(self, other: ShipResult) -> None:
         """Add another pass's counts to this one."""
@@ -79,6 +85,8 @@ class ShipResult:
         self.conflicts += [c for c in other.conflicts if c not in self.conflicts]
         self.missing_blobs += other.missing_blobs
         self.deleted += other.deleted
+        self.artifacts += other.artifacts
+        self.artifact_conflicts += [c for c in other.artifact_conflicts if c not in self.artifact_conflicts]
 
 
 def origin_of(store: Store) -> str:
@@ -87,19 +95,20 @@ def origin_of(store: Store) -> str:
 
 
 def resolve_blob_dir(con: Any, blob_dir: str | os.PathLike[str] | None = None,
-                     record: bool = True) -> SharedBlobs | None:
-    """The team's shared blob directory: given > NBTRACK_TEAM_BLOBS > recorded in the database.
+                     record: bool = True) -> BlobStore | None:
+    """The team's blob store (a shared directory or an ``s3://bucket/prefix``): given >
+    NBTRACK_TEAM_BLOBS > recorded in the database.
 
-    ``record``: a directory named here is recorded for the clients that name none.
+    ``record``: a location named here is recorded for the clients that name none.
     """
     named = blob_dir or os.environ.get(ENV_TEAM_BLOBS)
     if named and not record:
-        return SharedBlobs(named)
+        return open_blob_store(named)
     if named:
-        set_meta_once(con, "blob_dir", os.path.abspath(os.path.expanduser(os.fspath(named))))
-        return SharedBlobs(named)
+        set_meta_once(con, "blob_dir", normalise(named))
+        return open_blob_store(named)
     recorded = get_meta(con, "blob_dir")
-    return SharedBlobs(recorded) if recorded else None
+    return open_blob_store(recorded) if recorded else None
 
 
 class Connection:
@@ -113,6 +122,7 @@ class Connection:
         self.url = url
         self.con = connect(url)
         self.empty = False
+        self.blobs: BlobStore | None = None
         try:
             if read_only:
                 cur = self.con.cursor()
@@ -167,6 +177,7 @@ def ship(store: Store, team: Connection, run_ids: list[str] | None = None,
             "r.state, r.host, r.pid, r.pid_started_at, r.heartbeat_at, r.created_at "
             f"FROM runs r LEFT JOIN _nbtrack_shipped s ON s.run_id = r.id{where} ORDER BY r.id", params).fetchall()
         lcon.unregister("_nbtrack_shipped")
+        artifacts = read_local(lcon)  # in the same read: a pass opens the local store once
     todo: list[_Pending] = []
     for run_id, record_hash, watermark, pending, n_files, top, at_top, *liveness in local:
         # a live run's last step may still get rows (a system metrics sample is written at the
@@ -184,6 +195,7 @@ def ship(store: Store, team: Connection, run_ids: list[str] | None = None,
     gone = [r for r in tombstones if r in ledger and ledger[r][0] == origin and (run_ids is None or r in run_ids)]
     if gone:
         result.deleted += _ship_deletions(team.con, origin, gone)
+    _add_artifacts(result, ship_artifacts(store, team, origin, artifacts))
     return result
 
 
@@ -207,6 +219,13 @@ def _ship_deletions(con: Any, origin: str, run_ids: list[str]) -> int:
         raise
     finally:
         cur.close()
+
+
+def _add_artifacts(result: ShipResult, shipped: ArtifactsShipped) -> None:
+    result.artifacts += shipped.versions
+    result.blobs += shipped.blobs
+    result.missing_blobs += shipped.missing_blobs
+    result.artifact_conflicts += [c for c in shipped.conflicts if c not in result.artifact_conflicts]
 
 
 @dataclass
@@ -308,19 +327,10 @@ def _step_chunks(history: pa.Table, chunk_rows: int) -> list[pa.Table]:
     return chunks
 
 
-def _copy_blobs(store: Store, blobs: SharedBlobs | None, files: pa.Table) -> tuple[int, int]:
+def _copy_blobs(store: Store, blobs: BlobStore | None, files: pa.Table) -> tuple[int, int]:
     shas = set(files.column("sha256").to_pylist()) - {None}
-    if blobs is None:
-        return 0, len(shas)
-    copied = missing = 0
-    for sha in shas:
-        if blobs.has(sha):
-            continue
-        if blobs.copy_from(store.root, sha):
-            copied += 1
-        else:
-            missing += 1
-    return copied, missing
+    copied, missing = upload_missing(store, blobs, shas)
+    return copied, len(missing)
 
 
 @dataclass

@@ -160,6 +160,11 @@ class Shipper:
                 self._warned_conflicts.add(run_id)
                 self._warn(f"nbtrack: run id {run_id!r} is already in {self.location} from another machine; "
                            "this run stays in the local store only.")
+        for name in result.artifact_conflicts:
+            if name not in self._warned_conflicts:
+                self._warned_conflicts.add(name)
+                self._warn(f"nbtrack: artifact {name!r} has another type in {self.location}; its versions "
+                           "stay in the local store only (log them under another name).")
         if self._failing:
             self._failing = False
             self._warn(f"nbtrack: the team store {self.location} is reachable again; the waiting runs are shipped.")

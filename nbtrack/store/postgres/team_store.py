@@ -23,7 +23,8 @@ from ..schema import JSON_RUN_COLUMNS, RUN_COLUMNS, ensure_schema
 from ..sqlutil import fetch_table
 from ..store import connect
 from . import levels
-from .blobs import SharedBlobs
+from .artifact_tables import fetch_artifact_tables, load_artifact_tables
+from .blob_store import BlobStore
 from .connect import TeamStoreError
 from .downsample import downsample_query, empty
 from .downsample import text_array as _array
@@ -36,6 +37,9 @@ _RUNS = ", ".join(f"{n}::JSON AS {n}" if n in JSON_RUN_COLUMNS else n for n, _ i
 
 class TeamStore:
     """The team's PostgreSQL database, read through ADBC."""
+
+    #: read by code above the store that treats a team store apart (artifacts' blobs)
+    is_team_store = True
 
     def __init__(self, url: str, blob_dir: str | os.PathLike[str] | None = None, use_levels: bool = True) -> None:
         self.url = url
@@ -84,13 +88,14 @@ class TeamStore:
     @contextmanager
     def read(self, history_runs: Sequence[str] | None = None, timeout: float | None = None,
              history_keys: Sequence[str] | None = None, numeric_only: bool = False,
-             curve_px: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+             curve_px: int | None = None, artifacts: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """An in-memory DuckDB connection over the team's runs (see the module docstring);
         ``history_keys`` (if given) limits the history to those keys, ``numeric_only`` to
         rows with a number (text and json are NULL): less to fetch for curves.
         ``curve_px`` (with ``numeric_only``): the history is what an M4 of that many
         pixel columns over the step needs, long series read from their curve levels
-        (``levels.py``) instead of whole."""
+        (``levels.py``) instead of whole; ``artifacts`` loads the artifact and lineage
+        tables too."""
         with self._lock:
             empty = self._connection().empty
         if empty:  # nbtrack never wrote to this database (maybe not yet): no runs
@@ -121,6 +126,7 @@ class TeamStore:
             history = self._fetch(sql, params)
         else:
             history = None
+        artifact_tables = self._artifact_tables() if artifacts else {}
         con = connect(":memory:")
         try:
             ensure_schema(con)
@@ -142,6 +148,7 @@ class TeamStore:
                 rest = ("text, json::JSON AS json" if "json" in history.column_names
                         else "CAST(NULL AS VARCHAR) AS text, CAST(NULL AS JSON) AS json")
                 con.execute(f"CREATE VIEW history AS SELECT run_id, step, ts, key, num, {rest} FROM _team_history")
+            load_artifact_tables(con, artifact_tables)
             yield con
         finally:
             con.close()
@@ -164,6 +171,12 @@ class TeamStore:
                                                    "{" + ",".join(str(w) for w in width_col) + "}"))
         return raw, buckets
 
+    def _artifact_tables(self) -> dict[str, pa.Table]:
+        """The artifact tables (none while the database has the schema of an older nbtrack)."""
+        if not self._fetch("SELECT to_regclass('artifact_versions') IS NOT NULL AS found").column(0)[0].as_py():
+            return {}
+        return fetch_artifact_tables(self._fetch)
+
     def downsample(self, run_ids: Sequence[str], keys: Sequence[str] | None = None,
                    width_px: int = 800, x: str = "step") -> pa.Table:
         """M4-downsampled numeric series computed in PostgreSQL: run_id, key, step, ts, num."""
@@ -176,24 +189,25 @@ class TeamStore:
         return table.cast(empty().schema) if table.num_rows else empty()
 
     # -- blobs ---------------------------------------------------------------------------
-    def _blobs(self) -> SharedBlobs:
+    def _blobs(self) -> BlobStore:
         with self._lock:
             blobs = self._connection().blobs
         if blobs is None:
-            raise FileNotFoundError(f"no shared blob directory is set for {self.root} (set NBTRACK_TEAM_BLOBS "
-                                    "to a directory every machine reaches)")
+            raise FileNotFoundError(f"no shared blob store is set for {self.root} (set NBTRACK_TEAM_BLOBS "
+                                    "to a directory or an s3://bucket/prefix every machine reaches)")
         return blobs
 
-    def blob_path(self, sha: str) -> Path:
-        """Where a blob lives in the shared blob directory."""
-        return self._blobs().path(sha)
+    def blob_path(self, sha: str, entry: str = "") -> Path:
+        """A local file with the blob's content: its place in a shared directory, or its
+        download from an object store (checked against the digest)."""
+        return self._blobs().local_path(sha, entry)
 
     def has_blob(self, sha: str) -> bool:
-        """True if the blob is in the shared blob directory."""
+        """True if the blob is in the team's blob store."""
         return self._blobs().has(sha)
 
     def read_blob(self, sha: str, entry: str = "") -> bytes:
-        """A blob's bytes from the shared blob directory (checked, see ``TeamBlobs.read``)."""
+        """A blob's bytes from the team's blob store (checked against its digest)."""
         return self._blobs().read(sha, entry)
 
     def close(self) -> None:
