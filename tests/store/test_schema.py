@@ -9,6 +9,7 @@ import pytest
 from nbtrack.store import schema
 from nbtrack.store.errors import StoreVersionError
 from nbtrack.store.paths import resolve_store_dir
+from nbtrack.store.postgres import schema as team_schema
 from nbtrack.store.reader import StoreReader
 from nbtrack.store.records import RunRecord
 from nbtrack.store.runsql import to_columns
@@ -181,3 +182,11 @@ def test_released_migrations_are_frozen():
             f"migration v{version} changed; released migrations are frozen: append a new Migration instead")
     assert _fingerprint(schema.V1_RUN_COLUMNS) == FROZEN_V1_COLUMNS
     assert len(schema.MIGRATIONS) == len(FROZEN), "a new migration: add its fingerprint to FROZEN"
+
+
+def test_the_team_store_has_every_local_runs_column():
+    """The team store's v1 froze the local runs columns of its day; a newer local column
+    must come with a team migration (``store/postgres/schema.py``) that adds it, or
+    shipping a run would name a column the team's ``runs`` lacks."""
+    missing = [name for name, _ in schema.RUN_COLUMNS if name not in dict(team_schema.TEAM_V1_RUN_COLUMNS)]
+    assert missing == [], f"local runs columns with no team migration yet: {missing}"

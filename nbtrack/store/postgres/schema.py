@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import StoreVersionError
-from ..schema import RUN_COLUMNS
+from ..schema import MIGRATIONS as LOCAL_MIGRATIONS
+from ..schema import RUN_COLUMNS, run_columns
 from . import edits, levels
 from .artifact_schema import create_artifact_tables
 
@@ -24,10 +25,14 @@ from .artifact_schema import create_artifact_tables
 _PG_TYPES = {"VARCHAR": "text", "VARCHAR[]": "text[]", "INTEGER": "integer", "DOUBLE": "double precision",
              "JSON": "text", "BIGINT": "bigint"}
 PG_RUN_COLUMNS: list[tuple[str, str]] = [(n, _PG_TYPES[t]) for n, t in RUN_COLUMNS]
+#: ``runs`` columns of the team schema's v1: the local schema's after its v3, frozen (the
+#: local migrations never change), so a later local column never rewrites the team's v1.
+#: A new local ``runs`` column needs a team migration that adds it too (a test says so).
+TEAM_V1_RUN_COLUMNS: list[tuple[str, str]] = [(n, _PG_TYPES[t]) for n, t in run_columns(LOCAL_MIGRATIONS[:3])]
 
 
 def _v1(cur: Any) -> None:
-    cols = ", ".join(f"{n} {t}{' PRIMARY KEY' if n == 'id' else ''}" for n, t in PG_RUN_COLUMNS)
+    cols = ", ".join(f"{n} {t}{' PRIMARY KEY' if n == 'id' else ''}" for n, t in TEAM_V1_RUN_COLUMNS)
     cur.execute(f"CREATE TABLE IF NOT EXISTS runs ({cols})")
     cur.execute("CREATE TABLE IF NOT EXISTS history (run_id text NOT NULL, step bigint, ts double precision, "
                 "key text, num double precision, text text, json text)")
