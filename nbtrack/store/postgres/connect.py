@@ -7,9 +7,11 @@ process's memory only (never in a run, a snapshot, the environment or a notebook
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import sys
 import threading
+from types import TracebackType
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -63,3 +65,27 @@ def connect(url: str, interactive: bool | None = None) -> Any:
             _prompted[safe] = password
             return connect(url, interactive=False)
         raise TeamStoreError(f"could not connect to {safe}: {message.strip().splitlines()[0] if message.strip() else type(exc).__name__}") from None
+
+
+class Transaction:
+    """``with Transaction(con) as cur``: a cursor for one transaction, which the block
+    commits where its work is complete. If the block raises, the transaction is rolled
+    back (a rollback that fails on a lost connection is not reported over the block's own
+    error); the cursor is closed either way."""
+
+    def __init__(self, con: Any) -> None:
+        self.con = con
+        self.cur: Any = None
+
+    def __enter__(self) -> Any:
+        self.cur = self.con.cursor()
+        return self.cur
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        try:
+            if exc_type is not None:
+                with contextlib.suppress(Exception):  # the connection may be gone
+                    self.con.rollback()
+        finally:
+            self.cur.close()

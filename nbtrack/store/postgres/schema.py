@@ -20,6 +20,7 @@ from ..schema import MIGRATIONS as LOCAL_MIGRATIONS
 from ..schema import RUN_COLUMNS, run_columns
 from . import edits, levels
 from .artifact_schema import create_artifact_tables
+from .connect import Transaction
 
 #: local (DuckDB) column type -> PostgreSQL type
 _PG_TYPES = {"VARCHAR": "text", "VARCHAR[]": "text[]", "INTEGER": "integer", "DOUBLE": "double precision",
@@ -88,8 +89,7 @@ def ensure_schema(con: Any, migrations: list[Callable[[Any], None]] | None = Non
     """Create or migrate the schema (one transaction, serialised by an advisory lock)."""
     migrations = MIGRATIONS if migrations is None else migrations
     target = len(migrations)
-    cur = con.cursor()
-    try:
+    with Transaction(con) as cur:
         if check_version(cur, target) == target:
             con.commit()
             return target
@@ -102,11 +102,6 @@ def ensure_schema(con: Any, migrations: list[Callable[[Any], None]] | None = Non
                     "SET value = EXCLUDED.value", (str(target),))
         con.commit()
         return target
-    except BaseException:
-        con.rollback()
-        raise
-    finally:
-        cur.close()
 
 
 def get_meta(con: Any, key: str) -> str | None:

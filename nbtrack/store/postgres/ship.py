@@ -35,7 +35,7 @@ from ..store import Store
 from . import edits, levels
 from .blob_store import BlobStore, normalise, open_blob_store, upload_missing
 from .blobs import ENV_TEAM_BLOBS
-from .connect import connect
+from .connect import Transaction, connect
 from .downsample import text_array
 from .schema import PG_RUN_COLUMNS, check_version, ensure_schema, get_meta, set_meta_once
 from .ship_artifacts import ArtifactsShipped, read_local, ship_artifacts
@@ -201,8 +201,7 @@ def ship(store: Store, team: Connection, run_ids: list[str] | None = None,
 
 def _ship_deletions(con: Any, origin: str, run_ids: list[str]) -> int:
     """Delete runs this origin shipped (and deleted since) with their rows; one transaction."""
-    cur = con.cursor()
-    try:
+    with Transaction(con) as cur:
         cur.execute("SELECT run_id FROM nbtrack_shipped WHERE run_id = ANY($1::text[]) AND origin = $2 "
                     "ORDER BY run_id FOR UPDATE", (text_array(run_ids), origin))
         found = [r[0] for r in cur.fetchall()]
@@ -213,12 +212,6 @@ def _ship_deletions(con: Any, origin: str, run_ids: list[str]) -> int:
         cur.execute("DELETE FROM nbtrack_shipped WHERE run_id = ANY($1::text[])", (mine,))
         con.commit()
         return len(found)
-    except BaseException:
-        with contextlib.suppress(Exception):  # the connection may be gone
-            con.rollback()
-        raise
-    finally:
-        cur.close()
 
 
 def _add_artifacts(result: ShipResult, shipped: ArtifactsShipped) -> None:
@@ -345,8 +338,7 @@ class _Records:
 def _ship_chunk(con: Any, origin: str, group: list[_Pending], chunk: pa.Table, records: _Records,
                 files: pa.Table | None, last: bool) -> tuple[int, list[str]]:
     """One transaction: (history rows appended, ids another machine's store owns)."""
-    cur = con.cursor()
-    try:
+    with Transaction(con) as cur:
         ids = pa.table({"run_id": pa.array([p.run_id for p in group], pa.string()),
                         "origin": pa.array([origin] * len(group), pa.string())})
         cur.adbc_ingest("_nbtrack_ids", ids, mode="replace", temporary=True)
@@ -405,12 +397,6 @@ def _ship_chunk(con: Any, origin: str, group: list[_Pending], chunk: pa.Table, r
                         "FROM _nbtrack_ledger_in u WHERE s.run_id = u.run_id", (time.time(),))
         con.commit()
         return rows.num_rows, conflicts
-    except BaseException:
-        with contextlib.suppress(Exception):  # the connection may be gone
-            con.rollback()
-        raise
-    finally:
-        cur.close()
 
 
 def _ship_records(cur: Any, records: _Records, mine: pa.Table,

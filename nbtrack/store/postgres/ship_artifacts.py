@@ -18,7 +18,6 @@ never give two versions one number.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import time
@@ -29,6 +28,7 @@ import pyarrow as pa
 
 from ..store import Store
 from .blob_store import upload_missing
+from .connect import Transaction
 from .downsample import text_array
 
 #: serialises artifact merges across clients (version numbering)
@@ -109,8 +109,7 @@ def ship_artifacts(store: Store, team: Any, origin: str, local: LocalArtifacts |
     # a blob store named later (none before) makes the next pass upload the blobs
     state = f"{local.digest()}:{getattr(team.blobs, 'location', '')}"
     con = team.con
-    cur = con.cursor()
-    try:
+    with Transaction(con) as cur:
         cur.execute("SELECT state_hash FROM nbtrack_artifacts_state WHERE origin = $1", (origin,))
         found = cur.fetchall()
         con.commit()
@@ -129,12 +128,6 @@ def ship_artifacts(store: Store, team: Any, origin: str, local: LocalArtifacts |
                         "DO UPDATE SET state_hash = EXCLUDED.state_hash", (origin, state))
         con.commit()
         return result
-    except BaseException:
-        with contextlib.suppress(Exception):  # the connection may be gone
-            con.rollback()
-        raise
-    finally:
-        cur.close()
 
 
 def _merge(cur: Any, origin: str, local: LocalArtifacts, result: ArtifactsShipped) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..editor import RunNotFound, edit_fields
 from ..runsql import to_columns
-from .connect import TeamStoreError
+from .connect import TeamStoreError, Transaction
 from .downsample import text_array
 from .ship import Connection
 from .url import redact, redact_text
@@ -65,8 +65,7 @@ class TeamEditor:
 
 
 def _update(con: Any, run_id: str, fields: dict[str, Any], project: str | None, at: float) -> None:
-    cur = con.cursor()
-    try:
+    with Transaction(con) as cur:
         # the ledger row first, as a shipping pass locks it: edits and passes take turns
         cur.execute("SELECT run_id FROM nbtrack_shipped WHERE run_id = $1 FOR UPDATE", (run_id,))
         cur.fetchall()
@@ -84,8 +83,3 @@ def _update(con: Any, run_id: str, fields: dict[str, Any], project: str | None, 
                     "DO UPDATE SET edited_at = EXCLUDED.edited_at",
                     (run_id, text_array(list(fields)), at))
         con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    finally:
-        cur.close()
