@@ -40,6 +40,18 @@ def connect(database: str, read_only: bool = False) -> duckdb.DuckDBPyConnection
     return con
 
 
+@contextmanager
+def empty_store() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory connection with the current schema and no runs: what a read of a store
+    that has nothing yet sees."""
+    con = connect(":memory:")
+    try:
+        ensure_schema(con)
+        yield con
+    finally:
+        con.close()
+
+
 class Store:
     """One store directory (see :func:`nbtrack.store.paths.resolve_store_dir`)."""
 
@@ -81,12 +93,8 @@ class Store:
         """
         con: duckdb.DuckDBPyConnection | None
         if not self.db_path.exists():
-            con = connect(":memory:")
-            try:
-                ensure_schema(con)
+            with empty_store() as con:
                 yield con
-            finally:
-                con.close()
             return
         for attempt in range(2):
             with file_lock(self.lock_path, shared=True, timeout=timeout):
@@ -208,7 +216,7 @@ def hash_file(path: str | os.PathLike[str]) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-__all__ = ["Store", "connect", "hash_file", "store_at"]
+__all__ = ["Store", "connect", "empty_store", "hash_file", "store_at"]
 
 
 _stores: dict[str, Store] = {}

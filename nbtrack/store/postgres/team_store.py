@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from ..schema import JSON_RUN_COLUMNS, RUN_COLUMNS, ensure_schema
 from ..sqlutil import fetch_table
-from ..store import connect
+from ..store import connect, empty_store
 from . import levels
 from .artifact_tables import fetch_artifact_tables, load_artifact_tables
 from .blob_store import BlobStore
@@ -100,12 +100,8 @@ class TeamStore:
             empty = self._connection().empty
         if empty:  # nbtrack never wrote to this database (maybe not yet): no runs
             self.close()
-            con = connect(":memory:")
-            try:
-                ensure_schema(con)
+            with empty_store() as con:
                 yield con
-            finally:
-                con.close()
             return
         runs = self._fetch("SELECT * FROM runs")
         files = self._fetch("SELECT run_id, path, sha256, size, kind, created_at FROM files")
